@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+const portNumber = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+/** Every environment key the server reads, with its default; `.env.example` documents the same keys. */
+export const configSchema = z.object({
+  PORT: portNumber.default(8080),
+  HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
+  DATABASE_URL: optionalUrl,
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./.data'),
+  STORAGE_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  SEED_SAMPLE: booleanFlag.optional(),
+});
+
+export type LogLevel = (typeof logLevels)[number];
+
+/** The validated configuration the server runs with. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  storageDir: string;
+  logLevel: LogLevel;
+  /** Load the bundled sample data into an empty database (default: on for PGlite, off for PostgreSQL). */
+  seedSample: boolean;
+}
+
+/** Thrown when the environment has bad values; the message lists every bad key. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates configuration from an environment object (process.env by default). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty value (KEY= in .env) means "use the default", as .env.example shows.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '(environment)');
+      // A connection URL may carry a password: never echo it.
+      const shown = key === 'DATABASE_URL' ? '(value hidden)' : JSON.stringify(env[key] ?? '');
+      return `${key}=${shown}: ${issue.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const v = parsed.data;
+  const dataDir = v.DATA_DIR;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    databaseUrl: v.DATABASE_URL,
+    dataDir,
+    storageDir: v.STORAGE_DIR ?? `${dataDir.replace(/\/+$/, '')}/files`,
+    logLevel: v.LOG_LEVEL,
+    seedSample: v.SEED_SAMPLE ?? v.DATABASE_URL === undefined,
+  };
+}

@@ -1,0 +1,80 @@
+/** Opens the configured database, migrated and (when asked) seeded; used by the server and scripts. */
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Logger } from '../lib/log.ts';
+import { DatabaseSetupError, openPglite, openPostgres, type Database } from './backend.ts';
+import { seedSampleData } from './seed.ts';
+
+/** PGlite has no lock of its own on its folder; two processes on one folder would corrupt it. */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  await mkdir(dataDir, { recursive: true });
+  const lockFile = path.join(dataDir, 'portal.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(lockFile, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return () => rm(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new DatabaseSetupError(
+          `The data folder ${dataDir} is in use by another portal process (pid ${pid}); stop it first or set DATA_DIR to another folder.`,
+        );
+      }
+      await rm(lockFile, { force: true }); // left behind by a process that no longer runs
+    }
+  }
+  throw new DatabaseSetupError(`Could not lock the data folder ${dataDir}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Opens, migrates and seeds the database the configuration names; returns it with a closer. */
+export async function openConfiguredDatabase(config: Config, log: Logger): Promise<Database> {
+  let database: Database;
+  let unlock: (() => Promise<void>) | null = null;
+  if (config.databaseUrl) {
+    database = await openPostgres(config.databaseUrl);
+  } else {
+    unlock = await lockDataDir(config.dataDir);
+    try {
+      database = await openPglite(path.join(config.dataDir, 'pgdata'));
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+  }
+  try {
+    await database.migrate();
+    if (config.seedSample) {
+      const result = await seedSampleData(database);
+      if (result.seeded) {
+        log.info(
+          `loaded the sample data: ${result.areas} protected areas, ${result.zones} zones, ${result.counties} counties, ${result.departments} departments`,
+        );
+      } else {
+        log.info(`sample data not loaded again: ${result.reason}`);
+      }
+    }
+  } catch (err) {
+    await database.close().catch(() => {});
+    await unlock?.();
+    throw err;
+  }
+  const close = database.close;
+  database.close = async () => {
+    await close();
+    await unlock?.();
+  };
+  return database;
+}

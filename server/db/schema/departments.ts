@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm';
+import { check, integer, pgTable, serial, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { counties } from './counties.ts';
+
+export const departmentKinds = [
+  'ecology_environment',
+  'natural_resources',
+  'forestry',
+  'water',
+  'agriculture',
+  'county_government',
+  'other',
+] as const;
+
+/** Departments that take part in joint enforcement; county branches point at their city bureau. */
+export const departments = pgTable(
+  'departments',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    kind: text('kind', { enum: departmentKinds }).notNull(),
+    parentId: integer('parent_id').references((): AnyPgColumn => departments.id),
+    countyCode: text('county_code').references(() => counties.code),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'departments_kind_check',
+      sql`${t.kind} in ('ecology_environment', 'natural_resources', 'forestry', 'water', 'agriculture', 'county_government', 'other')`,
+    ),
+    check('departments_code_format', sql`${t.code} ~ '^[a-z0-9][a-z0-9-]{1,63}$'`),
+  ],
+);

@@ -1,0 +1,96 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, date, index, integer, numeric, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { geometry } from '../geometry.ts';
+import { counties } from './counties.ts';
+import { departments } from './departments.ts';
+
+export const areaCategories = [
+  'nature_reserve',
+  'forest_park',
+  'wetland_park',
+  'geopark',
+  'marine_special',
+  'marine_park',
+  'scenic_area',
+  'other',
+] as const;
+export const areaLevels = ['national', 'provincial', 'municipal', 'county'] as const;
+export const confidences = ['high', 'medium', 'low'] as const;
+
+/** Protected areas (自然保护地). Designations may overlap: one ground, several areas. */
+export const protectedAreas = pgTable(
+  'protected_areas',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    category: text('category', { enum: areaCategories }).notNull(),
+    level: text('level', { enum: areaLevels }).notNull(),
+    countyCode: text('county_code')
+      .notNull()
+      .references(() => counties.code),
+    managingBody: text('managing_body'),
+    competentDepartmentId: integer('competent_department_id').references(() => departments.id),
+    /** The establishment date as published (free text such as "2011-12" or "c.2012 (pilot)"). */
+    established: text('established'),
+    establishedOn: date('established_on', { mode: 'string' }),
+    establishedPrecision: text('established_precision', { enum: ['day', 'month', 'year'] }),
+    /** Legal (published) area in hectares; null where none was found. */
+    reportedAreaHa: numeric('reported_area_ha', { precision: 12, scale: 2, mode: 'number' }),
+    publishedPoint: geometry('published_point', 'Point'),
+    confidence: text('confidence', { enum: confidences }).notNull(),
+    source: text('source').notNull(),
+    boundarySource: text('boundary_source').notNull(),
+    boundaryVersion: integer('boundary_version').notNull().default(1),
+    boundarySchematic: boolean('boundary_schematic').notNull().default(true),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('protected_areas_geom_gist').using('gist', t.geom),
+    index('protected_areas_county_code_btree').on(t.countyCode),
+    check(
+      'protected_areas_category_check',
+      sql`${t.category} in ('nature_reserve', 'forest_park', 'wetland_park', 'geopark', 'marine_special', 'marine_park', 'scenic_area', 'other')`,
+    ),
+    check('protected_areas_level_check', sql`${t.level} in ('national', 'provincial', 'municipal', 'county')`),
+    check('protected_areas_confidence_check', sql`${t.confidence} in ('high', 'medium', 'low')`),
+    check(
+      'protected_areas_precision_check',
+      sql`${t.establishedPrecision} is null or ${t.establishedPrecision} in ('day', 'month', 'year')`,
+    ),
+    check('protected_areas_reported_area_positive', sql`${t.reportedAreaHa} is null or ${t.reportedAreaHa} > 0`),
+    check('protected_areas_geom_valid', sql`ST_IsValid(${t.geom}) and not ST_IsEmpty(${t.geom})`),
+    check('protected_areas_published_point_valid', sql`${t.publishedPoint} is null or ST_IsValid(${t.publishedPoint})`),
+    check('protected_areas_boundary_version_positive', sql`${t.boundaryVersion} >= 1`),
+  ],
+);
+
+export const zoneSchemes = ['legacy', 'new'] as const;
+export const zoneKinds = ['core', 'buffer', 'experimental', 'general_control'] as const;
+
+/** Functional zones of an area: legacy core/buffer/experimental, or the new core/general-control scheme. */
+export const areaZones = pgTable(
+  'area_zones',
+  {
+    id: serial('id').primaryKey(),
+    areaId: integer('area_id')
+      .notNull()
+      .references(() => protectedAreas.id),
+    scheme: text('scheme', { enum: zoneSchemes }).notNull(),
+    zone: text('zone', { enum: zoneKinds }).notNull(),
+    boundaryVersion: integer('boundary_version').notNull().default(1),
+    geom: geometry('geom', 'MultiPolygon').notNull(),
+  },
+  (t) => [
+    index('area_zones_geom_gist').using('gist', t.geom),
+    index('area_zones_area_id_btree').on(t.areaId),
+    check(
+      'area_zones_scheme_zone_check',
+      sql`(${t.scheme} = 'legacy' and ${t.zone} in ('core', 'buffer', 'experimental')) or (${t.scheme} = 'new' and ${t.zone} in ('core', 'general_control'))`,
+    ),
+    check('area_zones_geom_valid', sql`ST_IsValid(${t.geom}) and not ST_IsEmpty(${t.geom})`),
+  ],
+);

@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Machine-readable error codes; the web catalogue translates them, `message` is for people (zh-CN). */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_json'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'payload_too_large'
+  | 'database_unavailable'
+  | 'internal_error';
+
+export interface ErrorIssue {
+  /** Dotted path of the offending field, e.g. `category` or `geometry.coordinates.0`. */
+  path: string;
+  message: string;
+}
+
+/** The one error body every failing request gets. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; issues?: ErrorIssue[] };
+}
+
+/** Builds the standard error body. */
+export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[]): ErrorBody {
+  return { error: issues && issues.length ? { code, message, issues } : { code, message } };
+}
+
+/** An error a handler can throw to answer with a given status and the standard body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorIssue[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Answers with the standard error body. */
+export function sendError(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string, issues?: ErrorIssue[]) {
+  return c.json(errorBody(code, message, issues), status);
+}

@@ -1,0 +1,27 @@
+import type { TestProject } from 'vitest/node';
+import { findChromium } from './helpers/chromium.ts';
+import { fixtureVersion, preparePgliteSnapshot, preparePostgresTemplate } from './helpers/fixtures.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteSnapshot: string;
+    postgresTemplate: string | null;
+  }
+}
+
+/** Prepares the seeded databases every test file copies, once per run. */
+export default async function setup(project: TestProject) {
+  const required = process.env.E2E_REQUIRED === '1';
+  const url = process.env.TEST_DATABASE_URL;
+  if (required && !url) throw new Error('E2E_REQUIRED=1 but TEST_DATABASE_URL is not set: the PostgreSQL suite cannot run.');
+  if (required && !findChromium()) {
+    throw new Error(`E2E_REQUIRED=1 but no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}: the browser tests cannot run.`);
+  }
+  const version = await fixtureVersion();
+  const [snapshot, template] = await Promise.all([
+    preparePgliteSnapshot(version),
+    url ? preparePostgresTemplate(url, version) : Promise.resolve(null),
+  ]);
+  project.provide('pgliteSnapshot', snapshot);
+  project.provide('postgresTemplate', template);
+}

@@ -1,0 +1,102 @@
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+
+/** Protected-area categories, in the order the legend and filters list them. */
+export const CATEGORIES = [
+  'nature_reserve',
+  'forest_park',
+  'wetland_park',
+  'geopark',
+  'marine_special',
+  'marine_park',
+  'scenic_area',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Designation levels, highest first. */
+export const LEVELS = ['national', 'provincial', 'municipal', 'county'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const ZONES = ['core', 'buffer', 'experimental', 'general_control'] as const;
+export type Zone = (typeof ZONES)[number];
+export type ZoneScheme = 'legacy' | 'new';
+
+export type LonLat = [number, number];
+export type Bbox = [number, number, number, number];
+
+/** Properties of one feature of `GET /api/areas`. */
+export interface AreaProperties {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  category: Category;
+  level: Level;
+  countyCode: string | null;
+  countyNameZh: string | null;
+  countyNameEn: string | null;
+  reportedAreaHa: number | null;
+  gisAreaHa: number;
+  established: string | null;
+  confidence: 'high' | 'medium';
+  boundarySchematic: boolean;
+  labelPoint: LonLat;
+  bbox: Bbox;
+}
+
+export type AreaFeature = Feature<MultiPolygon | Polygon, AreaProperties>;
+export type AreaCollection = FeatureCollection<MultiPolygon | Polygon, AreaProperties>;
+
+export interface ZoneProperties {
+  zone: Zone;
+  scheme: ZoneScheme;
+  areaHa: number;
+}
+export type ZoneCollection = FeatureCollection<MultiPolygon | Polygon, ZoneProperties>;
+
+export interface AreaOverlap {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  category: Category;
+  overlapHa: number;
+}
+
+/** Body of `GET /api/areas/:code`. */
+export interface AreaDetail {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  category: Category;
+  level: Level;
+  county: { code: string | null; nameZh: string; nameEn: string } | null;
+  managingBody: string | null;
+  established: string | null;
+  establishedOn: string | null;
+  reportedAreaHa: number | null;
+  gisAreaHa: number;
+  publishedPoint: LonLat | null;
+  labelPoint: LonLat;
+  bbox: Bbox;
+  boundary: { schematic: boolean; source: string | null; version: string | number | null };
+  provenance: { confidence: 'high' | 'medium'; source: string | null };
+  zones: ZoneCollection;
+  overlaps: AreaOverlap[];
+  geometry: MultiPolygon | Polygon;
+}
+
+export interface CountyProperties {
+  code: string | null;
+  nameZh: string;
+  nameEn: string;
+  kind: string;
+  seat: LonLat;
+}
+export type CountyFeature = Feature<MultiPolygon | Polygon | null, CountyProperties>;
+
+/** Body of `GET /api/counties`: the collection plus where the boundaries come from. */
+export interface CountyCollection extends FeatureCollection<MultiPolygon | Polygon | null, CountyProperties> {
+  meta?: { source?: string; datumNote?: string };
+}
+
+/** Seat points of the counties, for their name labels. */
+export type CountySeatCollection = FeatureCollection<Point, CountyProperties>;

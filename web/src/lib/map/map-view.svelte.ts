@@ -1,0 +1,244 @@
+import type { FeatureCollection, Geometry } from 'geojson';
+import type { GeoJSONSource, Map as MaplibreMap, MapLayerMouseEvent, PaddingOptions } from 'maplibre-gl';
+import type { AreaCollection, AreaProperties, Bbox, CountyCollection, ZoneCollection } from '../api/types.ts';
+import { rankClickedAreas } from '../areas/filter.ts';
+import { landUrl } from './land.ts';
+import { maplibregl } from './maplibre.ts';
+import {
+  areaLabelPoints,
+  buildStyle,
+  countySeatPoints,
+  emptyCollection,
+  labelTextField,
+  LAYER,
+  SOURCE,
+  WEIFANG_BBOX,
+  type LabelLanguage,
+} from './style.ts';
+
+declare global {
+  interface Window {
+    /** Handle for the browser tests. */
+    __portal?: { map: MaplibreMap };
+  }
+}
+
+export interface MapViewOptions {
+  lang: LabelLanguage;
+  attribution: string[];
+  padding: PaddingOptions;
+  /** Called with the codes of the areas under a click, the likeliest meant first. */
+  onPick: (codes: string[]) => void;
+}
+
+type SourceId = (typeof SOURCE)[keyof typeof SOURCE];
+
+/** The extent the map may be panned within: Weifang plus a margin. */
+const MAX_BOUNDS: Bbox = [116.6, 34.6, 121.6, 38.4];
+
+/**
+ * The one owner of the maplibre map: every imperative call (sources, layers, camera, controls)
+ * goes through here, so components only hand it data.
+ */
+export class MapView {
+  status = $state<'loading' | 'ready' | 'error'>('loading');
+  errorMessage = $state<string | null>(null);
+  map = $state.raw<MaplibreMap | null>(null);
+
+  #options: MapViewOptions;
+  #data = new Map<SourceId, FeatureCollection>();
+  #attribution: maplibregl.AttributionControl | null = null;
+  #hovered: string | null = null;
+  #idleArmed = false;
+
+  constructor(container: HTMLElement, options: MapViewOptions) {
+    this.#options = options;
+    document.body.dataset.mapState = 'loading';
+    let map: MaplibreMap;
+    try {
+      map = new maplibregl.Map({
+        container,
+        style: buildStyle({ landUrl, lang: options.lang }),
+        bounds: WEIFANG_BBOX,
+        fitBoundsOptions: { padding: options.padding },
+        maxBounds: MAX_BOUNDS,
+        minZoom: 6,
+        maxZoom: 16,
+        attributionControl: false,
+        dragRotate: false,
+        pitchWithRotate: false,
+        // Screenshots of the map (reports, the browser test) need the drawn frame kept.
+        canvasContextAttributes: { preserveDrawingBuffer: true },
+      });
+    } catch (error) {
+      // No WebGL (old browser, GPU blocked): say so instead of a blank page.
+      this.status = 'error';
+      this.errorMessage = error instanceof Error ? error.message : String(error);
+      document.body.dataset.mapState = 'error';
+      return;
+    }
+    this.map = map;
+    window.__portal = { map };
+
+    map.touchZoomRotate.disableRotation();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.setAttribution(options.attribution);
+
+    map.on('load', () => {
+      this.status = 'ready';
+      for (const id of this.#data.keys()) this.#push(id);
+    });
+    map.on('error', (event) => {
+      // Tile and data errors are reported per source; the map itself keeps working.
+      console.error('map error', event.error);
+    });
+    map.on('click', LAYER.areaFill, (event) => this.#onAreaClick(event));
+    map.on('mousemove', LAYER.areaFill, (event) => this.#onAreaHover(event));
+    map.on('mouseleave', LAYER.areaFill, () => this.#setHovered(null));
+  }
+
+  /** The areas to draw (the list's current matches). */
+  setAreas(areas: AreaCollection): void {
+    this.#set(SOURCE.areas, areas);
+    this.#set(SOURCE.areaLabels, areaLabelPoints(areas));
+    this.#armFirstIdle();
+  }
+
+  /** The county boundaries and the seat points their names are written at. */
+  setCounties(counties: CountyCollection | null): void {
+    if (!counties) return;
+    this.#set(SOURCE.counties, {
+      type: 'FeatureCollection',
+      features: counties.features.filter((f) => f.geometry !== null),
+    } as FeatureCollection);
+    this.#set(SOURCE.countySeats, countySeatPoints(counties));
+  }
+
+  /** Outlines the selected area (or nothing). */
+  setSelection(geometry: Geometry | null): void {
+    this.#set(
+      SOURCE.selection,
+      geometry ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry, properties: {} }] } : emptyCollection(),
+    );
+  }
+
+  /** Draws the selected area's functional zones (or none). */
+  setZones(zones: ZoneCollection | null): void {
+    this.#set(SOURCE.zones, zones ?? emptyCollection());
+  }
+
+  /** Writes the labels in the given language. */
+  setLanguage(lang: LabelLanguage): void {
+    if (lang === this.#options.lang) return;
+    this.#options.lang = lang;
+    const map = this.map;
+    if (!map) return;
+    for (const layer of [LAYER.areaLabels, LAYER.countyLabels]) {
+      map.setLayoutProperty(layer, 'text-field', labelTextField(lang));
+    }
+  }
+
+  /** Replaces the attribution lines (they are translated, and the datum note arrives with the counties). */
+  setAttribution(lines: string[]): void {
+    const map = this.map;
+    if (!map) return;
+    if (this.#attribution) map.removeControl(this.#attribution);
+    this.#attribution = new maplibregl.AttributionControl({ compact: true, customAttribution: lines });
+    map.addControl(this.#attribution, 'bottom-right');
+  }
+
+  /** Sets the room the side panels take, so fitting keeps areas out from under them. */
+  setPadding(padding: PaddingOptions): void {
+    this.#options.padding = padding;
+  }
+
+  /** Moves the camera to show a bounding box. */
+  fitBbox(bbox: Bbox, { animate = true }: { animate?: boolean } = {}): void {
+    const map = this.map;
+    if (!map) return;
+    const [minLon, minLat, maxLon, maxLat] = bbox;
+    map.fitBounds(
+      [
+        [minLon, minLat],
+        [maxLon, maxLat],
+      ],
+      { padding: this.#safePadding(map), maxZoom: 13, duration: animate ? 900 : 0 },
+    );
+  }
+
+  /** Shows the whole city again. */
+  resetView(): void {
+    this.fitBbox(WEIFANG_BBOX);
+  }
+
+  /** Removes the map and its handle. */
+  destroy(): void {
+    if (window.__portal?.map === this.map) delete window.__portal;
+    this.map?.remove();
+    this.map = null;
+  }
+
+  #set(id: SourceId, data: FeatureCollection): void {
+    this.#data.set(id, data);
+    this.#push(id);
+  }
+
+  #push(id: SourceId): void {
+    const map = this.map;
+    if (!map || this.status !== 'ready') return;
+    const data = this.#data.get(id);
+    if (data) map.getSource<GeoJSONSource>(id)?.setData(data);
+  }
+
+  // Padding larger than the canvas makes fitBounds give up; shrink it on small screens.
+  #safePadding(map: MaplibreMap): PaddingOptions {
+    const { top, right, bottom, left } = this.#options.padding;
+    const canvas = map.getContainer();
+    const scaleX = Math.min(1, (canvas.clientWidth * 0.7) / Math.max(1, left + right));
+    const scaleY = Math.min(1, (canvas.clientHeight * 0.7) / Math.max(1, top + bottom));
+    return { top: top * scaleY, bottom: bottom * scaleY, left: left * scaleX, right: right * scaleX };
+  }
+
+  // The browser tests wait for this flag: the first moment the areas are drawn and the map is still.
+  #armFirstIdle(): void {
+    const map = this.map;
+    if (!map || this.#idleArmed) return;
+    this.#idleArmed = true;
+    const check = () => {
+      if (this.status !== 'ready' || !map.isSourceLoaded(SOURCE.areas)) return;
+      const areas = this.#data.get(SOURCE.areas);
+      if (!areas) return;
+      document.body.dataset.mapState = 'idle';
+      map.off('idle', check);
+    };
+    map.on('idle', check);
+    map.triggerRepaint();
+  }
+
+  #hits(event: MapLayerMouseEvent): Pick<AreaProperties, 'code' | 'gisAreaHa'>[] {
+    return (event.features ?? []).map((f) => ({
+      code: String(f.properties.code),
+      gisAreaHa: Number(f.properties.gisAreaHa),
+    }));
+  }
+
+  #onAreaClick(event: MapLayerMouseEvent): void {
+    const codes = rankClickedAreas(this.#hits(event));
+    if (codes.length > 0) this.#options.onPick(codes);
+  }
+
+  #onAreaHover(event: MapLayerMouseEvent): void {
+    const [first] = rankClickedAreas(this.#hits(event));
+    this.#setHovered(first ?? null);
+  }
+
+  #setHovered(code: string | null): void {
+    const map = this.map;
+    if (!map || code === this.#hovered) return;
+    if (this.#hovered) map.setFeatureState({ source: SOURCE.areas, id: this.#hovered }, { hover: false });
+    if (code) map.setFeatureState({ source: SOURCE.areas, id: code }, { hover: true });
+    this.#hovered = code;
+    map.getCanvas().style.cursor = code ? 'pointer' : '';
+  }
+}
