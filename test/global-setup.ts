@@ -1,4 +1,7 @@
 import type { TestProject } from 'vitest/node';
+import { webDistDir } from '../server/app.ts';
+import { createLogger } from '../server/lib/log.ts';
+import { ensureWebBuild } from '../server/web-build.ts';
 import { findChromium } from './helpers/chromium.ts';
 import { fixtureVersion, preparePgliteSnapshot, preparePostgresTemplate } from './helpers/fixtures.ts';
 
@@ -17,6 +20,8 @@ export default async function setup(project: TestProject) {
   if (required && !findChromium()) {
     throw new Error(`E2E_REQUIRED=1 but no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}: the browser tests cannot run.`);
   }
+  // Built once here so the test files that serve the web app never build it concurrently.
+  await ensureWebBuild(webDistDir, createLogger('warn'));
   const version = await fixtureVersion();
   const [snapshot, template] = await Promise.all([
     preparePgliteSnapshot(version),

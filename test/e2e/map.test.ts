@@ -10,10 +10,9 @@ import type { Feature, MultiPolygon } from 'geojson';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, webDistDir } from '../../server/app.ts';
+import { createApp } from '../../server/app.ts';
 import type { Database } from '../../server/db/backend.ts';
 import { createLogger } from '../../server/lib/log.ts';
-import { ensureWebBuild } from '../../server/web-build.ts';
 import { AREA_FILL_OPACITY, CATEGORY_COLORS, LAND_COLOR, SEA_COLOR } from '../../web/src/lib/map/style.ts';
 import { chromiumArgs, findChromium } from '../helpers/chromium.ts';
 import { freshPglite, testConfig } from '../helpers/backends.ts';
@@ -54,7 +53,6 @@ describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skippe
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureWebBuild(webDistDir, createLogger('warn'));
     ({ database, dispose } = await freshPglite());
     const app = createApp({ database, config: testConfig(), log: createLogger('silent') });
     server = await new Promise<ServerType>((resolve) => {

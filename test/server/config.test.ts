@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.ts';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      dataDir: './.data',
+      storageDir: './.data/files',
+      logLevel: 'info',
+      seedSample: true,
+    });
+  });
+
+  it('treats empty values as unset, as in .env.example', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: ' ', STORAGE_DIR: '', SEED_SAMPLE: '' }).port).toBe(8080);
+  });
+
+  it('moves the file store with DATA_DIR and seeds only the embedded database by default', () => {
+    const c = loadConfig({ DATA_DIR: '/srv/portal/', DATABASE_URL: 'postgres://u:p@db/portal' });
+    expect(c.storageDir).toBe('/srv/portal/files');
+    expect(c.seedSample).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/p', SEED_SAMPLE: 'true' }).seedSample).toBe(true);
+  });
+
+  it('lists every bad key in one message, never echoing a connection URL', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '80a', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://root:secret@db/x', SEED_SAMPLE: 'maybe' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      [
+        'Invalid configuration:',
+        '  - PORT="80a": must be a number',
+        '  - DATABASE_URL=(value hidden): must be a postgres:// or postgresql:// URL',
+        '  - LOG_LEVEL="loud": must be one of debug, info, warn, error, silent',
+        '  - SEED_SAMPLE="maybe": must be true or false',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow('PORT="70000": must be between 1 and 65535');
+  });
+});
