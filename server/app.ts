@@ -71,12 +71,9 @@ export function createApp({ database, config, log = createLogger(config.logLevel
 /** Serves the built SPA: hashed assets cached for long, and index.html for every client-side route. */
 function mountWebApp(app: Hono<AppEnv>, webDir: string) {
   const root = path.relative(process.cwd(), webDir) || '.';
-  let indexHtml: Promise<string | null> | null = null;
-  const loadIndex = () =>
-    (indexHtml ??= readFile(path.join(webDir, 'index.html'), 'utf8').catch(() => {
-      indexHtml = null;
-      return null;
-    }));
+  // Read on every request (a few hundred bytes): a rebuild while the server runs must not leave it
+  // pointing at asset names that no longer exist.
+  const loadIndex = () => readFile(path.join(webDir, 'index.html'), 'utf8').catch(() => null);
 
   app.use(
     '/assets/*',

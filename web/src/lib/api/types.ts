@@ -61,6 +61,9 @@ export interface AreaOverlap {
   overlapHa: number;
 }
 
+/** Enough of an area to name it and show its colour. */
+export type AreaRef = Pick<AreaOverlap, 'code' | 'nameZh' | 'nameEn' | 'category'>;
+
 /** Body of `GET /api/areas/:code`. */
 export interface AreaDetail {
   code: string;

@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-CN.ts';
 /** English messages; the type makes a missing or extra key a compile error. */
 export const en: Record<MessageKey, string> = {
   'app.title': 'Protected Areas Joint Enforcement',
+  'app.shortTitle': 'PA Joint Enforcement',
   'app.region': 'Weifang',
   'app.tagline': "Weifang's 43 protected areas on one map",
 
@@ -69,9 +70,6 @@ export const en: Record<MessageKey, string> = {
     'The boundary drawn here is a schematic extent inferred from public sources. It is not the official boundary and must not be used as the basis for enforcement or approval.',
   'panel.officialBoundary': 'The boundary comes from imported official data.',
   'panel.alsoHere': 'Also at the point you clicked:',
-  'panel.code': 'Code',
-  'panel.category': 'Category',
-  'panel.level': 'Level',
   'panel.county': 'County',
   'panel.established': 'Established',
   'panel.managingBody': 'Managing body',
@@ -101,6 +99,7 @@ export const en: Record<MessageKey, string> = {
 
   'attribution.sample': 'Sample data: protected-area boundaries are schematic',
   'attribution.counties': 'County boundaries: {source}',
+  'attribution.datum': 'datum undocumented, used as WGS84, may be offset by a few hundred metres',
   'attribution.naturalEarth': 'Land: Natural Earth',
 
   'sheet.list': 'List',

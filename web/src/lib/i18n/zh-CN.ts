@@ -1,6 +1,7 @@
 /** Simplified Chinese messages, the portal's first language. Keys are the catalogue's contract. */
 export const zhCN = {
   'app.title': '自然保护地联合执法',
+  'app.shortTitle': '自然保护地联合执法',
   'app.region': '潍坊市',
   'app.tagline': '43 处自然保护地一张图',
 
@@ -66,9 +67,6 @@ export const zhCN = {
   'panel.schematicBody': '图上边界是根据公开资料推测绘制的示意范围，不是官方批复的边界，不能作为执法或审批依据。',
   'panel.officialBoundary': '边界来自导入的正式数据。',
   'panel.alsoHere': '点击处还有以下保护地：',
-  'panel.code': '编号',
-  'panel.category': '类型',
-  'panel.level': '级别',
   'panel.county': '所在县市区',
   'panel.established': '设立时间',
   'panel.managingBody': '管理机构',
@@ -98,6 +96,7 @@ export const zhCN = {
 
   'attribution.sample': '示例数据：保护地边界为示意边界',
   'attribution.counties': '县级界线：{source}',
+  'attribution.datum': '坐标系未注明，按 WGS84 使用，可能有数百米偏移',
   'attribution.naturalEarth': '陆地：Natural Earth',
 
   'sheet.list': '名录',

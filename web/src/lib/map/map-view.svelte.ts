@@ -1,19 +1,22 @@
-import type { FeatureCollection, Geometry } from 'geojson';
+import type { FeatureCollection } from 'geojson';
 import type { GeoJSONSource, Map as MaplibreMap, MapLayerMouseEvent, PaddingOptions } from 'maplibre-gl';
 import type { AreaCollection, AreaProperties, Bbox, CountyCollection, ZoneCollection } from '../api/types.ts';
 import { rankClickedAreas } from '../areas/filter.ts';
 import { landUrl } from './land.ts';
 import { maplibregl } from './maplibre.ts';
 import {
+  areaLabelFilter,
   areaLabelPoints,
   buildStyle,
   countySeatPoints,
   emptyCollection,
   labelTextField,
   LAYER,
+  selectionLabelPoint,
   SOURCE,
   WEIFANG_BBOX,
   type LabelLanguage,
+  type SelectedShape,
 } from './style.ts';
 
 declare global {
@@ -50,6 +53,7 @@ export class MapView {
   #attribution: maplibregl.AttributionControl | null = null;
   #hovered: string | null = null;
   #idleArmed = false;
+  #selectedCode: string | null = null;
 
   constructor(container: HTMLElement, options: MapViewOptions) {
     this.#options = options;
@@ -67,8 +71,6 @@ export class MapView {
         attributionControl: false,
         dragRotate: false,
         pitchWithRotate: false,
-        // Screenshots of the map (reports, the browser test) need the drawn frame kept.
-        canvasContextAttributes: { preserveDrawingBuffer: true },
       });
     } catch (error) {
       // No WebGL (old browser, GPU blocked): say so instead of a blank page.
@@ -88,6 +90,7 @@ export class MapView {
     map.on('load', () => {
       this.status = 'ready';
       for (const id of this.#data.keys()) this.#push(id);
+      this.#applyLabelFilter();
     });
     map.on('error', (event) => {
       // Tile and data errors are reported per source; the map itself keeps working.
@@ -115,12 +118,17 @@ export class MapView {
     this.#set(SOURCE.countySeats, countySeatPoints(counties));
   }
 
-  /** Outlines the selected area (or nothing). */
-  setSelection(geometry: Geometry | null): void {
+  /** Outlines and names the selected area (or nothing). */
+  setSelection(selected: SelectedShape | null): void {
     this.#set(
       SOURCE.selection,
-      geometry ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry, properties: {} }] } : emptyCollection(),
+      selected
+        ? { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: selected.geometry, properties: {} }] }
+        : emptyCollection(),
     );
+    this.#set(SOURCE.selectionLabel, selectionLabelPoint(selected));
+    this.#selectedCode = selected?.code ?? null;
+    this.#applyLabelFilter();
   }
 
   /** Draws the selected area's functional zones (or none). */
@@ -134,7 +142,7 @@ export class MapView {
     this.#options.lang = lang;
     const map = this.map;
     if (!map) return;
-    for (const layer of [LAYER.areaLabels, LAYER.countyLabels]) {
+    for (const layer of [LAYER.areaLabels, LAYER.countyLabels, LAYER.selectionLabel]) {
       map.setLayoutProperty(layer, 'text-field', labelTextField(lang));
     }
   }
@@ -144,8 +152,16 @@ export class MapView {
     const map = this.map;
     if (!map) return;
     if (this.#attribution) map.removeControl(this.#attribution);
-    this.#attribution = new maplibregl.AttributionControl({ compact: true, customAttribution: lines });
+    // Written out in full where there is room; behind the (i) button on phones, where the open
+    // notice would cover the map's bottom controls. The legend repeats the schematic notice there.
+    const narrow = map.getContainer().clientWidth < 640;
+    this.#attribution = new maplibregl.AttributionControl({ compact: narrow, customAttribution: lines });
     map.addControl(this.#attribution, 'bottom-right');
+    if (narrow) {
+      const element = map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+      element?.classList.remove('maplibregl-compact-show');
+      element?.removeAttribute('open');
+    }
   }
 
   /** Sets the room the side panels take, so fitting keeps areas out from under them. */
@@ -157,6 +173,8 @@ export class MapView {
   fitBbox(bbox: Bbox, { animate = true }: { animate?: boolean } = {}): void {
     const map = this.map;
     if (!map) return;
+    // The panel or a sheet may have just changed the container's size; fit to the size it has now.
+    map.resize();
     const [minLon, minLat, maxLon, maxLat] = bbox;
     map.fitBounds(
       [
@@ -179,6 +197,12 @@ export class MapView {
     this.map = null;
   }
 
+  #applyLabelFilter(): void {
+    const map = this.map;
+    if (!map || this.status !== 'ready') return;
+    map.setFilter(LAYER.areaLabels, areaLabelFilter(this.#selectedCode));
+  }
+
   #set(id: SourceId, data: FeatureCollection): void {
     this.#data.set(id, data);
     this.#push(id);
@@ -193,7 +217,7 @@ export class MapView {
 
   // Padding larger than the canvas makes fitBounds give up; shrink it on small screens.
   #safePadding(map: MaplibreMap): PaddingOptions {
-    const { top, right, bottom, left } = this.#options.padding;
+    const { top = 0, right = 0, bottom = 0, left = 0 } = this.#options.padding;
     const canvas = map.getContainer();
     const scaleX = Math.min(1, (canvas.clientWidth * 0.7) / Math.max(1, left + right));
     const scaleY = Math.min(1, (canvas.clientHeight * 0.7) / Math.max(1, top + bottom));

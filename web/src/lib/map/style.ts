@@ -1,6 +1,7 @@
 import type {
   DataDrivenPropertyValueSpecification,
   ExpressionSpecification,
+  FilterSpecification,
   StyleSpecification,
 } from 'maplibre-gl';
 import type { FeatureCollection, Geometry, Point } from 'geojson';
@@ -16,8 +17,9 @@ import { CATEGORIES, ZONES } from '../api/types.ts';
 
 /**
  * Category fill colours: the Okabe–Ito set (readable with the common colour-vision deficiencies),
- * with its black swapped for a dark grey so "other" still reads as a fill. Saturated on purpose:
- * the browser test recognises each category by its colour on the canvas.
+ * with its orange, too close to the vermillion once blended over land, swapped for an indigo and its
+ * black for a dark grey so "other" still reads as a fill. Saturated on purpose: the browser test
+ * recognises each category by its colour on the canvas, and the unit test keeps them apart.
  */
 export const CATEGORY_COLORS: Readonly<Record<Category, string>> = {
   nature_reserve: '#D55E00',
@@ -25,8 +27,8 @@ export const CATEGORY_COLORS: Readonly<Record<Category, string>> = {
   wetland_park: '#56B4E9',
   geopark: '#CC79A7',
   marine_special: '#0072B2',
-  marine_park: '#F0E442',
-  scenic_area: '#E69F00',
+  marine_park: '#332288',
+  scenic_area: '#F0E442',
   other: '#595959',
 };
 
@@ -41,7 +43,9 @@ export const ZONE_COLORS: Readonly<Record<Zone, string>> = {
 export const AREA_FILL_OPACITY = 0.6;
 export const ZONE_FILL_OPACITY = 0.55;
 
-export const SEA_COLOR = '#C6DCEB';
+// A muted grey-blue: far enough from the light-blue wetland fill that the two never read alike.
+export const SEA_COLOR = '#C3CBD1';
+export const COAST_COLOR = '#8FA3B1';
 export const LAND_COLOR = '#F3F0E6';
 export const COUNTY_LINE_COLOR = '#8A8275';
 export const SELECTION_COLOR = '#1B1B1B';
@@ -59,12 +63,14 @@ export const SOURCE = {
   areas: 'areas',
   areaLabels: 'area-labels',
   selection: 'selection',
+  selectionLabel: 'selection-label',
   zones: 'zones',
 } as const;
 
 export const LAYER = {
   background: 'background',
   land: 'land-fill',
+  coastline: 'coastline',
   countyLines: 'county-lines',
   areaFill: 'area-fill',
   areaOutline: 'area-outline',
@@ -74,6 +80,7 @@ export const LAYER = {
   selectionLine: 'selection-line',
   countyLabels: 'county-labels',
   areaLabels: 'area-labels',
+  selectionLabel: 'selection-label',
 } as const;
 
 export type LabelLanguage = 'zh' | 'en';
@@ -158,6 +165,7 @@ export function buildStyle({ landUrl, lang }: StyleOptions): StyleSpecification 
       [SOURCE.areas]: { type: 'geojson', data: emptyCollection(), promoteId: 'code' },
       [SOURCE.areaLabels]: { type: 'geojson', data: emptyCollection() },
       [SOURCE.selection]: { type: 'geojson', data: emptyCollection() },
+      [SOURCE.selectionLabel]: { type: 'geojson', data: emptyCollection() },
       [SOURCE.zones]: { type: 'geojson', data: emptyCollection() },
     },
     layers: [
@@ -167,6 +175,12 @@ export function buildStyle({ landUrl, lang }: StyleOptions): StyleSpecification 
         type: 'fill',
         source: SOURCE.land,
         paint: { 'fill-color': LAND_COLOR, 'fill-antialias': true },
+      },
+      {
+        id: LAYER.coastline,
+        type: 'line',
+        source: SOURCE.land,
+        paint: { 'line-color': COAST_COLOR, 'line-width': 1 },
       },
       {
         id: LAYER.areaFill,
@@ -260,6 +274,56 @@ export function buildStyle({ landUrl, lang }: StyleOptions): StyleSpecification 
           'text-halo-width': 1.4,
         },
       },
+      {
+        // Top-most, so it is placed first: the selected area's name is never hidden behind the
+        // label of a larger designation on the same ground.
+        id: LAYER.selectionLabel,
+        type: 'symbol',
+        source: SOURCE.selectionLabel,
+        layout: {
+          'text-field': labelTextField(lang),
+          'text-font': FONT_STACK,
+          'text-size': 14,
+          'text-max-width': 10,
+          'text-anchor': 'top',
+          'text-offset': [0, 0.4],
+          'text-allow-overlap': true,
+        },
+        paint: {
+          'text-color': SELECTION_COLOR,
+          'text-halo-color': '#FFFFFF',
+          'text-halo-width': 2,
+        },
+      },
     ],
   };
+}
+
+/** What the map needs to show the selected area: its outline and its name at its label point. */
+export interface SelectedShape {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  labelPoint: [number, number];
+  geometry: Geometry;
+}
+
+/** The selected area's name as a point feature for the selection label. */
+export function selectionLabelPoint(selected: SelectedShape | null): FeatureCollection<Point> {
+  if (!selected) return emptyCollection();
+  return {
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: selected.labelPoint },
+        properties: { code: selected.code, nameZh: selected.nameZh, nameEn: selected.nameEn },
+      },
+    ],
+  };
+}
+
+/** The filter that keeps the selected area's name out of the ordinary label layer. */
+export function areaLabelFilter(selectedCode: string | null): FilterSpecification | null {
+  return selectedCode ? ['!=', ['get', 'code'], selectedCode] : null;
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES, LEVELS } from '../../web/src/lib/api/types.ts';
+import { en } from '../../web/src/lib/i18n/en.ts';
+import { catalogues, interpolate, isLocale, isMessageKey, LOCALES, translate } from '../../web/src/lib/i18n/messages.ts';
+import { zhCN } from '../../web/src/lib/i18n/zh-CN.ts';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('message catalogue', () => {
+  it('has the same keys in zh-CN and en', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+  });
+
+  it('has no empty message in any language', () => {
+    for (const locale of LOCALES) {
+      for (const [key, text] of Object.entries(catalogues[locale])) {
+        expect(text.trim(), `${locale} ${key}`).not.toBe('');
+      }
+    }
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    for (const key of Object.keys(zhCN) as (keyof typeof zhCN)[]) {
+      expect(placeholders(en[key]), key).toEqual(placeholders(zhCN[key]));
+    }
+  });
+
+  it('names every category and level', () => {
+    for (const category of CATEGORIES) expect(isMessageKey(`category.${category}`), category).toBe(true);
+    for (const level of LEVELS) expect(isMessageKey(`level.${level}`), level).toBe(true);
+  });
+
+  it('says the boundaries are schematic in both languages', () => {
+    expect(zhCN['panel.schematicTitle']).toContain('示意边界');
+    expect(en['panel.schematicTitle']).toMatch(/schematic/i);
+    expect(zhCN['legend.schematic']).toContain('示意边界');
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translate('zh-CN', 'list.countFiltered', { shown: 3, total: 43 })).toBe('3 / 43 处');
+    expect(translate('en', 'list.count', { total: 43 })).toBe('43 areas');
+    expect(interpolate('{a} and {b}', { a: 1 })).toBe('1 and {b}');
+  });
+
+  it('recognises its locales only', () => {
+    expect(isLocale('zh-CN')).toBe(true);
+    expect(isLocale('en')).toBe(true);
+    expect(isLocale('fr')).toBe(false);
+    expect(isLocale(null)).toBe(false);
+  });
+});
