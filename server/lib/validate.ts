@@ -10,40 +10,24 @@ export function zodIssues(error: z.ZodError): ErrorIssue[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
 }
 
-function describeFields(issues: ErrorIssue[]): string {
-  const fields = [...new Set(issues.map((i) => i.path))];
-  return fields.join('、');
+const targetNames = { query: '查询参数', param: '路径参数', json: '请求内容' } as const;
+
+/** Validates one part of the request with a zod schema; failure → 400 naming every bad field. */
+function zodValidator<T extends keyof typeof targetNames, S extends z.ZodType>(target: T, schema: S) {
+  return validator(target, (value, c) => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data as z.output<S>;
+    const issues = zodIssues(parsed.error);
+    const fields = [...new Set(issues.map((i) => i.path))].join('、');
+    return c.json(errorBody('invalid_request', `${targetNames[target]}有误：${fields}`, issues), 400);
+  });
 }
 
-/** Validates the query string against a zod schema; unknown or malformed parameters → 400. */
-export const zQuery = <S extends z.ZodType>(schema: S) =>
-  validator('query', (value, c) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
-      return c.json(errorBody('invalid_request', `查询参数有误：${describeFields(issues)}`, issues), 400);
-    }
-    return parsed.data as z.output<S>;
-  });
+/** Validates the query string; unknown or malformed parameters → 400. */
+export const zQuery = <S extends z.ZodType>(schema: S) => zodValidator('query', schema);
 
-/** Validates path parameters against a zod schema → 400 on failure. */
-export const zParam = <S extends z.ZodType>(schema: S) =>
-  validator('param', (value, c) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
-      return c.json(errorBody('invalid_request', `路径参数有误：${describeFields(issues)}`, issues), 400);
-    }
-    return parsed.data as z.output<S>;
-  });
+/** Validates path parameters → 400 on failure. */
+export const zParam = <S extends z.ZodType>(schema: S) => zodValidator('param', schema);
 
-/** Validates a JSON body against a zod schema → 400 naming each bad field. */
-export const zJson = <S extends z.ZodType>(schema: S) =>
-  validator('json', (value, c) => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
-      return c.json(errorBody('invalid_request', `请求内容有误：${describeFields(issues)}`, issues), 400);
-    }
-    return parsed.data as z.output<S>;
-  });
+/** Validates a JSON body → 400 naming each bad field. */
+export const zJson = <S extends z.ZodType>(schema: S) => zodValidator('json', schema);

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, pgTable, text } from 'drizzle-orm/pg-core';
+import { countyKinds } from '../../lib/vocabulary.ts';
 import { geometry } from '../geometry.ts';
-
-export const countyKinds = ['district', 'county', 'county_city', 'functional_zone'] as const;
+import { inList } from './checks.ts';
 
 /** County-level divisions (GB/T 2260 code) and the city's functional zones (own codes, no boundary). */
 export const counties = pgTable(
@@ -18,7 +18,7 @@ export const counties = pgTable(
   },
   (t) => [
     index('counties_geom_gist').using('gist', t.geom),
-    check('counties_kind_check', sql`${t.kind} in ('district', 'county', 'county_city', 'functional_zone')`),
+    check('counties_kind_check', inList(t.kind, countyKinds)),
     check('counties_geom_valid', sql`${t.geom} is null or ST_IsValid(${t.geom})`),
     check('counties_seat_valid', sql`ST_IsValid(${t.seat})`),
     check('counties_code_format', sql`${t.code} ~ '^([0-9]{6}|WF-FZ-[A-Z]{2,6})$'`),

@@ -1,16 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, integer, pgTable, serial, text, timestamp, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { departmentKinds } from '../../lib/vocabulary.ts';
+import { inList } from './checks.ts';
 import { counties } from './counties.ts';
-
-export const departmentKinds = [
-  'ecology_environment',
-  'natural_resources',
-  'forestry',
-  'water',
-  'agriculture',
-  'county_government',
-  'other',
-] as const;
 
 /** Departments that take part in joint enforcement; county branches point at their city bureau. */
 export const departments = pgTable(
@@ -26,10 +18,7 @@ export const departments = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check(
-      'departments_kind_check',
-      sql`${t.kind} in ('ecology_environment', 'natural_resources', 'forestry', 'water', 'agriculture', 'county_government', 'other')`,
-    ),
+    check('departments_kind_check', inList(t.kind, departmentKinds)),
     check('departments_code_format', sql`${t.code} ~ '^[a-z0-9][a-z0-9-]{1,63}$'`),
   ],
 );

@@ -1,21 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, numeric, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { areaCategories, areaLevels, confidences, zoneKinds, zoneSchemes } from '../../lib/vocabulary.ts';
 import { geometry } from '../geometry.ts';
+import { inList } from './checks.ts';
 import { counties } from './counties.ts';
 import { departments } from './departments.ts';
-
-export const areaCategories = [
-  'nature_reserve',
-  'forest_park',
-  'wetland_park',
-  'geopark',
-  'marine_special',
-  'marine_park',
-  'scenic_area',
-  'other',
-] as const;
-export const areaLevels = ['national', 'provincial', 'municipal', 'county'] as const;
-export const confidences = ['high', 'medium', 'low'] as const;
 
 /** Protected areas (自然保护地). Designations may overlap: one ground, several areas. */
 export const protectedAreas = pgTable(
@@ -51,12 +40,9 @@ export const protectedAreas = pgTable(
   (t) => [
     index('protected_areas_geom_gist').using('gist', t.geom),
     index('protected_areas_county_code_btree').on(t.countyCode),
-    check(
-      'protected_areas_category_check',
-      sql`${t.category} in ('nature_reserve', 'forest_park', 'wetland_park', 'geopark', 'marine_special', 'marine_park', 'scenic_area', 'other')`,
-    ),
-    check('protected_areas_level_check', sql`${t.level} in ('national', 'provincial', 'municipal', 'county')`),
-    check('protected_areas_confidence_check', sql`${t.confidence} in ('high', 'medium', 'low')`),
+    check('protected_areas_category_check', inList(t.category, areaCategories)),
+    check('protected_areas_level_check', inList(t.level, areaLevels)),
+    check('protected_areas_confidence_check', inList(t.confidence, confidences)),
     check(
       'protected_areas_precision_check',
       sql`${t.establishedPrecision} is null or ${t.establishedPrecision} in ('day', 'month', 'year')`,
@@ -67,9 +53,6 @@ export const protectedAreas = pgTable(
     check('protected_areas_boundary_version_positive', sql`${t.boundaryVersion} >= 1`),
   ],
 );
-
-export const zoneSchemes = ['legacy', 'new'] as const;
-export const zoneKinds = ['core', 'buffer', 'experimental', 'general_control'] as const;
 
 /** Functional zones of an area: legacy core/buffer/experimental, or the new core/general-control scheme. */
 export const areaZones = pgTable(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { areaCategories, areaLevels } from '../../db/schema/index.ts';
+import { areaCategories, areaLevels } from '../../lib/vocabulary.ts';
 import { areaCode, countyCode } from '../../lib/geo.ts';
 
 /** Filters of the area list; unknown parameters are refused so a typo never silently lists everything. */

@@ -1,24 +1,24 @@
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 
-/** Protected-area categories, in the order the legend and filters list them. */
-export const CATEGORIES = [
-  'nature_reserve',
-  'forest_park',
-  'wetland_park',
-  'geopark',
-  'marine_special',
-  'marine_park',
-  'scenic_area',
-  'other',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+import {
+  areaCategories,
+  areaLevels,
+  zoneKinds,
+  type AreaCategory,
+  type AreaLevel,
+  type ZoneKind,
+} from '../../../../server/lib/vocabulary.ts';
+
+/** Protected-area categories, in the order the legend and filters list them (shared with the server). */
+export const CATEGORIES = areaCategories;
+export type Category = AreaCategory;
 
 /** Designation levels, highest first. */
-export const LEVELS = ['national', 'provincial', 'municipal', 'county'] as const;
-export type Level = (typeof LEVELS)[number];
+export const LEVELS = areaLevels;
+export type Level = AreaLevel;
 
-export const ZONES = ['core', 'buffer', 'experimental', 'general_control'] as const;
-export type Zone = (typeof ZONES)[number];
+export const ZONES = zoneKinds;
+export type Zone = ZoneKind;
 export type ZoneScheme = 'legacy' | 'new';
 
 export type LonLat = [number, number];
