@@ -10,9 +10,14 @@ import type { AppEnv } from './app-env.ts';
 import type { Config } from './config.ts';
 import { isDatabaseUnavailable, type Database } from './db/backend.ts';
 import { areasRoutes } from './features/areas/areas.routes.ts';
+import { authorize, sameOriginWrites } from './features/auth/access.ts';
+import { authRoutes } from './features/auth/auth.routes.ts';
+import { departmentsRoutes } from './features/departments/departments.routes.ts';
+import { eventsRoutes } from './features/events/events.routes.ts';
+import { usersRoutes } from './features/users/users.routes.ts';
 import { countiesRoutes } from './features/counties/counties.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
-import { errorBody } from './lib/errors.ts';
+import { ApiError, errorBody } from './lib/errors.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 
 /** Folder of the built web app (vite output). */
@@ -30,8 +35,12 @@ export interface AppDeps {
 export function createApp({ database, config, log = createLogger(config.logLevel), webDir = webDistDir }: AppDeps) {
   const api = new Hono<AppEnv>()
     .route('/health', healthRoutes)
+    .route('/auth', authRoutes)
     .route('/areas', areasRoutes)
-    .route('/counties', countiesRoutes);
+    .route('/counties', countiesRoutes)
+    .route('/departments', departmentsRoutes)
+    .route('/users', usersRoutes)
+    .route('/events', eventsRoutes);
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {
@@ -41,7 +50,7 @@ export function createApp({ database, config, log = createLogger(config.logLevel
       await next();
     })
     .use(secureHeaders({ crossOriginEmbedderPolicy: false, crossOriginResourcePolicy: 'same-origin' }))
-    .use('/api/*', compress())
+    .use('/api/*', compress(), sameOriginWrites, authorize)
     .route('/api', api)
     .all('/api/*', (c) => c.json(errorBody('not_found', `没有这个接口：${c.req.method} ${c.req.path}`), 404));
 
@@ -49,6 +58,7 @@ export function createApp({ database, config, log = createLogger(config.logLevel
 
   app.notFound((c) => c.json(errorBody('not_found', `没有这个地址：${c.req.path}`), 404));
   app.onError((err, c) => {
+    if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.issues), err.status);
     if (err instanceof HTTPException) {
       // Hono's own 4xx (e.g. a body that is not JSON) still gets the standard body.
       const status = err.status;

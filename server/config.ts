@@ -14,6 +14,12 @@ const optionalUrl = z
   .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
   .optional();
 
+const minutes = z.coerce
+  .number({ message: 'must be a number of minutes' })
+  .int('must be a whole number of minutes')
+  .min(1, 'must be at least 1 minute')
+  .max(525600, 'must be at most one year');
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
@@ -27,6 +33,12 @@ export const configSchema = z.object({
   STORAGE_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   SEED_SAMPLE: booleanFlag.optional(),
+  SEED_DEMO: booleanFlag.optional(),
+  DEMO_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters').optional(),
+  COOKIE_SECURE: booleanFlag.default(false),
+  SESSION_IDLE_MINUTES: minutes.default(480),
+  SESSION_ABSOLUTE_MINUTES: minutes.default(10080),
+  TRUST_PROXY: booleanFlag.default(false),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -41,6 +53,16 @@ export interface Config {
   logLevel: LogLevel;
   /** Load the bundled sample data into an empty database (default: on for PGlite, off for PostgreSQL). */
   seedSample: boolean;
+  /** Create the demo accounts (default: with the sample data on PGlite; with PostgreSQL only when asked). */
+  seedDemo: boolean;
+  /** Password of the demo accounts; generated and printed once when unset. */
+  demoPassword: string | undefined;
+  /** Mark the session cookie Secure (set behind HTTPS). */
+  cookieSecure: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteMinutes: number;
+  /** Take the client address and host from X-Forwarded-For / X-Forwarded-Host (only behind a proxy you run). */
+  trustProxy: boolean;
 }
 
 /** Thrown when the environment has bad values; the message lists every bad key. */
@@ -60,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '(environment)');
       // A connection URL may carry a password: never echo it.
-      const shown = key === 'DATABASE_URL' ? '(value hidden)' : JSON.stringify(env[key] ?? '');
+      const shown = key === 'DATABASE_URL' || key === 'DEMO_PASSWORD' ? '(value hidden)' : JSON.stringify(env[key] ?? '');
       return `${key}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(problems);
@@ -75,5 +97,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storageDir: v.STORAGE_DIR ?? `${dataDir.replace(/\/+$/, '')}/files`,
     logLevel: v.LOG_LEVEL,
     seedSample: v.SEED_SAMPLE ?? v.DATABASE_URL === undefined,
+    seedDemo: v.SEED_DEMO ?? v.DATABASE_URL === undefined,
+    demoPassword: v.DEMO_PASSWORD,
+    cookieSecure: v.COOKIE_SECURE,
+    sessionIdleMinutes: v.SESSION_IDLE_MINUTES,
+    sessionAbsoluteMinutes: v.SESSION_ABSOLUTE_MINUTES,
+    trustProxy: v.TRUST_PROXY,
   };
 }

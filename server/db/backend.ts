@@ -47,12 +47,20 @@ export function resultRows<T>(result: unknown): T[] {
   return (rows ?? []) as T[];
 }
 
+/** Something raw SQL can run on: the database handle or an open transaction. */
+export type Executor = Pick<Db, 'execute'>;
+
+/** Runs raw SQL on a database handle or a transaction and returns plain row objects. */
+export async function queryRows<T = Record<string, unknown>>(exec: Executor, query: SQL): Promise<T[]> {
+  return resultRows<T>(await exec.execute(query));
+}
+
 function withRows(kind: BackendKind, db: Db, location: string, migrate: () => Promise<void>, close: () => Promise<void>): Database {
   return {
     kind,
     db,
     location,
-    rows: async <T>(query: SQL) => resultRows<T>(await db.execute(query)),
+    rows: <T>(query: SQL) => queryRows<T>(db, query),
     migrate,
     close,
   };

@@ -1,10 +1,11 @@
 /** Opens the configured database, migrated and (when asked) seeded; used by the server and scripts. */
+import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../lib/log.ts';
 import { DatabaseSetupError, openPglite, openPostgres, type Database } from './backend.ts';
-import { seedSampleData } from './seed.ts';
+import { seedDemoAccounts, seedSampleData } from './seed.ts';
 
 /** PGlite has no lock of its own on its folder; two processes on one folder would corrupt it. */
 async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
@@ -64,6 +65,20 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
         );
       } else {
         log.info(`sample data not loaded again: ${result.reason}`);
+      }
+    }
+    if (config.seedDemo) {
+      // A generated password is printed this once; later starts find the accounts and print nothing.
+      const password = config.demoPassword ?? randomBytes(9).toString('base64url');
+      const created = await seedDemoAccounts(database, password);
+      if (created.length > 0 && config.demoPassword) {
+        log.info(`created demo accounts ${created.join(', ')} with the password from DEMO_PASSWORD`);
+      } else if (created.length > 0) {
+        // Written whatever LOG_LEVEL says: without it nobody could sign in.
+        process.stdout.write(
+          `\n  Demo accounts ${created.join(', ')} were created with the password:  ${password}\n` +
+            `  It is shown only this once. Set DEMO_PASSWORD before the first start to choose it.\n\n`,
+        );
       }
     }
   } catch (err) {

@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
-import { resultRows, type Database } from './backend.ts';
+import { hashPassword } from '../features/auth/passwords.ts';
+import { recordEvent } from '../lib/audit.ts';
+import { queryRows, resultRows, type Database } from './backend.ts';
 
 export const sampleDir = fileURLToPath(new URL('../../data/sample/', import.meta.url));
 
@@ -101,4 +103,44 @@ export async function seedSampleData(database: Database): Promise<SeedResult> {
     const [c] = resultRows<{ areas: number; counties: number; departments: number; zones: number }>(counts);
     return { seeded: true as const, ...c };
   });
+}
+
+/** The demo accounts of the sample data: one per role, in the departments the README names. */
+export const demoAccounts = [
+  { username: 'admin', displayName: '系统管理员', role: 'admin', department: null },
+  { username: 'coord', displayName: '联合执法协调员', role: 'coordinator', department: 'eco' },
+  { username: 'eco', displayName: '市生态环境局执法人员', role: 'officer', department: 'eco' },
+  { username: 'nr', displayName: '市自然资源和规划局执法人员', role: 'officer', department: 'nr' },
+  { username: 'lq', displayName: '临朐分局执法人员', role: 'officer', department: 'eco-linqu' },
+  { username: 'insp', displayName: '巡查员', role: 'inspector', department: 'eco' },
+  { username: 'viewer', displayName: '只读用户', role: 'viewer', department: null },
+] as const;
+
+/** Creates the demo accounts that do not exist yet, all with one password; returns the names created. */
+export async function seedDemoAccounts(database: Database, password: string): Promise<string[]> {
+  const existing = new Set(
+    (await database.rows<{ username: string }>(sql`select username from users`)).map((r) => r.username),
+  );
+  const missing = demoAccounts.filter((a) => !existing.has(a.username));
+  if (missing.length === 0) return [];
+  const hash = await hashPassword(password);
+  await database.db.transaction(async (tx) => {
+    for (const a of missing) {
+      const [row] = await queryRows<{ id: number }>(
+        tx,
+        sql`insert into users (username, display_name, role, department_id, password_hash)
+            values (${a.username}, ${a.displayName}, ${a.role},
+                    (select id from departments where code = ${a.department}), ${hash})
+            returning id`,
+      );
+      await recordEvent(tx, {
+        actor: { cli: true },
+        action: 'user.created',
+        entity: 'user',
+        entityId: row.id,
+        after: { username: a.username, displayName: a.displayName, role: a.role, department: a.department, demo: true },
+      });
+    }
+  });
+  return missing.map((a) => a.username);
 }

@@ -40,3 +40,7 @@ export const departmentKinds = [
   'county_government',
   'other',
 ] as const;
+
+/** Roles of the people who use the portal (see server/features/auth/roles.ts for what each may do). */
+export const roles = ['admin', 'coordinator', 'officer', 'inspector', 'viewer'] as const;
+export type Role = (typeof roles)[number];

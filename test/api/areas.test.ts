@@ -10,7 +10,7 @@ interface AreaFeature {
 
 describeEachBackend('GET /api/areas', (ctx) => {
   const get = async (path: string) => {
-    const res = await ctx().app.request(path);
+    const res = await (await ctx().as('viewer'))(path);
     return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
   };
   const codes = (fc: { features: AreaFeature[] }) => fc.features.map((f) => f.id);
@@ -109,7 +109,7 @@ describeEachBackend('GET /api/areas', (ctx) => {
 
 describeEachBackend('GET /api/areas/:code', (ctx) => {
   const get = async (path: string) => {
-    const res = await ctx().app.request(path);
+    const res = await (await ctx().as('viewer'))(path);
     return { status: res.status, body: await res.json() };
   };
 
@@ -183,7 +183,7 @@ describeEachBackend('GET /api/areas/:code', (ctx) => {
 
 describeEachBackend('GET /api/counties and /api/health', (ctx) => {
   it('lists the 12 county-level divisions with boundaries and the 4 functional zones without', async () => {
-    const res = await ctx().app.request('/api/counties');
+    const res = await (await ctx().as('viewer'))('/api/counties');
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.features).toHaveLength(16);
@@ -208,7 +208,7 @@ describeEachBackend('GET /api/counties and /api/health', (ctx) => {
   });
 
   it('answers an unknown API path with a JSON 404', async () => {
-    const res = await ctx().app.request('/api/nothing-here');
+    const res = await (await ctx().as('viewer'))('/api/nothing-here');
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: '没有这个接口：GET /api/nothing-here' } });
   });

@@ -10,18 +10,24 @@ import { createApp } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { openPglite, openPostgres, type BackendKind, type Database } from '../../server/db/backend.ts';
 import { createLogger } from '../../server/lib/log.ts';
+import { client, signIn } from './auth.ts';
 import { withDatabase } from './fixtures.ts';
+
+export { DEMO_PASSWORD_FOR_TESTS } from './fixtures.ts';
 
 /** Configuration for tests: defaults, quiet logs. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides };
+  // trustProxy lets each test choose its client address (X-Forwarded-For) for sign-in throttling.
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }), trustProxy: true, ...overrides };
 }
 
-/** What a backend suite receives: the open database and the app wired to it. */
+/** What a backend suite receives: the open database, the app wired to it, and signed-in clients. */
 export interface TestContext {
   kind: BackendKind;
   database: Database;
   app: ReturnType<typeof createApp>;
+  /** A request function signed in as a demo account (one session per account, made on first use). */
+  as(username: string): Promise<ReturnType<typeof client>>;
 }
 
 /** Opens a fresh copy of the seeded PGlite database (in memory). */
@@ -70,7 +76,17 @@ export function describeEachBackend(title: string, suite: (ctx: () => TestContex
       beforeAll(async () => {
         const opened = await backend.open();
         dispose = opened.dispose;
-        current = { kind: backend.kind, database: opened.database, app: createApp({ database: opened.database, config: testConfig(), log: createLogger('silent') }) };
+        const app = createApp({ database: opened.database, config: testConfig(), log: createLogger('silent') });
+        const sessions = new Map<string, Promise<string>>();
+        current = {
+          kind: backend.kind,
+          database: opened.database,
+          app,
+          as: async (username) => {
+            if (!sessions.has(username)) sessions.set(username, signIn(app, username));
+            return client(app, await sessions.get(username)!);
+          },
+        };
       });
       afterAll(async () => {
         await dispose?.();

@@ -8,15 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { openPglite, openPostgres, redactUrl } from '../../server/db/backend.ts';
-import { seedSampleData } from '../../server/db/seed.ts';
+import { openPglite, openPostgres, redactUrl, rootMessage } from '../../server/db/backend.ts';
+import { seedDemoAccounts, seedSampleData } from '../../server/db/seed.ts';
+
+/** Password of the demo accounts in every test database. */
+export const DEMO_PASSWORD_FOR_TESTS = 'demo-pass-2026';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Hash of everything that shapes a seeded database: migrations and sample data. */
 export async function fixtureVersion(): Promise<string> {
   const hash = createHash('sha256');
-  for (const dir of ['migrations', 'migrations/meta', 'data/sample']) {
+  for (const dir of ['migrations', 'migrations/meta', 'data/sample', 'server/db']) {
     const full = path.join(repoRoot, dir);
     const names = (await readdir(full).catch(() => [])).sort();
     for (const name of names) {
@@ -37,6 +40,7 @@ export async function preparePgliteSnapshot(version: string): Promise<string> {
   try {
     await database.migrate();
     await seedSampleData(database);
+    await seedDemoAccounts(database, DEMO_PASSWORD_FOR_TESTS);
     const client = (database.db as unknown as { $client: { dumpDataDir(c: 'gzip'): Promise<Blob> } }).$client;
     const blob = await client.dumpDataDir('gzip');
     const tmp = `${file}.${process.pid}.tmp`;
@@ -65,6 +69,11 @@ export async function preparePostgresTemplate(url: string, version: string): Pro
     try {
       await database.migrate();
       await seedSampleData(database);
+      await seedDemoAccounts(database, DEMO_PASSWORD_FOR_TESTS);
+    } catch (err) {
+      await database.close();
+      await admin.unsafe(`drop database if exists "${building}" with (force)`);
+      throw err;
     } finally {
       await database.close();
     }
@@ -72,7 +81,7 @@ export async function preparePostgresTemplate(url: string, version: string): Pro
     await admin.unsafe(`alter database "${name}" with is_template true`);
     return name;
   } catch (err) {
-    throw new Error(`could not prepare the PostgreSQL test template on ${redactUrl(url)}: ${(err as Error).message}`);
+    throw new Error(`could not prepare the PostgreSQL test template on ${redactUrl(url)}: ${rootMessage(err)}`);
   } finally {
     await admin.end({ timeout: 5 });
   }

@@ -11,6 +11,12 @@ describe('configuration', () => {
       storageDir: './.data/files',
       logLevel: 'info',
       seedSample: true,
+      seedDemo: true,
+      demoPassword: undefined,
+      cookieSecure: false,
+      sessionIdleMinutes: 480,
+      sessionAbsoluteMinutes: 10080,
+      trustProxy: false,
     });
   });
 

@@ -28,7 +28,7 @@ function npmStart(env: Record<string, string>): Started {
   let output = '';
   const child = spawn('npm', ['start'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DATABASE_URL: '', DEMO_PASSWORD: '', LOG_LEVEL: 'info', ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,6 +71,7 @@ describe('npm start on the embedded database', () => {
 
   it('migrates and seeds on first start, keeps the data on the second, and locks its folder', async () => {
     const port = await freePort();
+    let cookie = '';
     const first = npmStart({ PORT: String(port), DATA_DIR: dataDir });
     try {
       await waitFor(first, 'portal ready');
@@ -78,7 +79,18 @@ describe('npm start on the embedded database', () => {
       expect(log).toContain(`database: embedded PGlite + PostGIS in ${path.join(dataDir, 'pgdata')}`);
       expect(log).toContain('loaded the sample data: 43 protected areas, 9 zones, 16 counties, 36 departments');
       expect(log).toContain(`at http://localhost:${port}/`);
-      const res = await fetch(`http://127.0.0.1:${port}/api/areas`);
+      // No DEMO_PASSWORD: one is generated and printed this once.
+      const password = /Demo accounts admin, coord, eco, nr, lq, insp, viewer were created with the password: {2}(\S+)/.exec(log)?.[1];
+      expect(password).toMatch(/^[A-Za-z0-9_-]{12}$/);
+      expect((await fetch(`http://127.0.0.1:${port}/api/areas`)).status).toBe(401);
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: `http://127.0.0.1:${port}` },
+        body: JSON.stringify({ username: 'viewer', password }),
+      });
+      expect(login.status).toBe(200);
+      cookie = /portal_session=[^;]*/.exec(login.headers.get('set-cookie') ?? '')![0];
+      const res = await fetch(`http://127.0.0.1:${port}/api/areas`, { headers: { cookie } });
       expect(res.status).toBe(200);
       expect((await res.json()).features).toHaveLength(43);
       const page = await fetch(`http://127.0.0.1:${port}/areas/WF-PA-01`);
@@ -99,7 +111,9 @@ describe('npm start on the embedded database', () => {
     try {
       await waitFor(second, 'portal ready');
       expect(second.output()).toMatch(/sample data not loaded again: sample data already loaded at \d{4}-/);
-      const res = await fetch(`http://127.0.0.1:${port}/api/areas?category=nature_reserve`);
+      expect(second.output()).not.toContain('Demo accounts');
+      // Sessions live in the database, so a restart does not sign anyone out.
+      const res = await fetch(`http://127.0.0.1:${port}/api/areas?category=nature_reserve`, { headers: { cookie } });
       expect((await res.json()).features).toHaveLength(2);
     } finally {
       await second.stop();

@@ -18,7 +18,8 @@ describe('database unreachable', async () => {
   });
 
   it('answers data requests with 503 and a retry hint', async () => {
-    const res = await app.request('/api/areas');
+    // With a session cookie, so the request must reach the database to be answered.
+    const res = await app.request('/api/areas', { headers: { cookie: 'portal_session=abc' } });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('5');
     expect(await res.json()).toEqual({ error: { code: 'database_unavailable', message: '数据库暂时无法访问，请稍后重试' } });

@@ -1,0 +1,108 @@
+/**
+ * Who may call which API route, as one table, and the middleware that enforces it. A route with no
+ * entry is refused (fail closed), and the authorisation-matrix test fails for it.
+ */
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { AppEnv } from '../../app-env.ts';
+import { errorBody } from '../../lib/errors.ts';
+import type { Permission } from './roles.ts';
+import { can } from './roles.ts';
+import { lookupSession, readSessionCookie } from './sessions.ts';
+
+/** `public`: no session needed; `signed_in`: any active session; otherwise the named permission. */
+export type Access = 'public' | 'signed_in' | Permission;
+
+/** Access rule of every API route, keyed `METHOD /api/path` exactly as the route is registered. */
+export const routeAccess: Readonly<Record<string, Access>> = {
+  'GET /api/health': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'signed_in',
+  'GET /api/auth/me': 'signed_in',
+  'POST /api/auth/password': 'signed_in',
+  'GET /api/areas': 'read',
+  'GET /api/areas/:code': 'read',
+  'GET /api/counties': 'read',
+  'GET /api/departments': 'read',
+  'POST /api/departments': 'departments.manage',
+  'PATCH /api/departments/:id': 'departments.manage',
+  'GET /api/users': 'users.manage',
+  'POST /api/users': 'users.manage',
+  'PATCH /api/users/:id': 'users.manage',
+  'GET /api/events': 'read',
+};
+
+/** The client's address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */
+export function clientIp(c: Context<AppEnv>): string {
+  if (c.var.config.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 64);
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // requests built in-process (tests) have no socket
+  }
+}
+
+/** The host this request was addressed to, as a browser would put it in `Origin`. */
+function ownHost(c: Context<AppEnv>): string {
+  const forwarded = c.var.config.trustProxy ? c.req.header('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+  return forwarded || new URL(c.req.url).host;
+}
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Refuses cross-site writes: a browser always sends `Origin` (or at least `Sec-Fetch-Site`) on a
+ * POST, and a page on another site cannot forge it. Clients that send neither (scripts) still need a
+ * session, which a cross-site page cannot read.
+ */
+export const sameOriginWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!unsafeMethods.has(c.req.method)) return next();
+  const origin = c.req.header('origin');
+  const fetchSite = c.req.header('sec-fetch-site');
+  let crossSite = false;
+  if (origin !== undefined) {
+    try {
+      crossSite = origin === 'null' || new URL(origin).host !== ownHost(c);
+    } catch {
+      crossSite = true;
+    }
+  } else if (fetchSite !== undefined) {
+    crossSite = fetchSite !== 'same-origin' && fetchSite !== 'none';
+  }
+  if (crossSite) return c.json(errorBody('forbidden', '拒绝跨站请求：写操作只能来自本系统页面'), 403);
+  return next();
+};
+
+/** The registered path of the route that will answer this request (its handler, not a middleware). */
+function answeringRoute(c: Context): string | null {
+  const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+  // Middlewares are registered as ALL; the web app's fallback `*` is not an API route.
+  const route = matchedRoutes(c).find((r) => r.method === method && r.path.startsWith('/api/'));
+  return route?.path ?? null;
+}
+
+/** Resolves the session and enforces `routeAccess` for every /api route. */
+export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const path = answeringRoute(c);
+  const lookup = await lookupSession(c.var.database.db, c.var.config, readSessionCookie(c));
+  c.set('actor', lookup.state === 'active' ? lookup.actor : null);
+  if (path === null) return next(); // no such route: the 404 handler answers
+  const rule = routeAccess[`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${path}`];
+  if (rule === undefined) {
+    c.var.log.error('route has no access rule; refused', { method: c.req.method, path });
+    return c.json(errorBody('forbidden', '此接口尚未配置访问权限'), 403);
+  }
+  if (rule === 'public') return next();
+  if (lookup.state !== 'active') {
+    const message = lookup.state === 'ended' ? '登录已过期或已退出，请重新登录' : '请先登录';
+    return c.json(errorBody('unauthorized', message), 401);
+  }
+  if (rule !== 'signed_in' && !can(lookup.actor, rule)) {
+    return c.json(errorBody('forbidden', '您的角色无权执行此操作'), 403);
+  }
+  return next();
+};

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { countyCode } from '../../lib/geo.ts';
+import { departmentKinds } from '../../lib/vocabulary.ts';
+
+const code = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, '编码须为 2–64 个小写字母、数字或连字符，以字母或数字开头');
+const name = (label: string) => z.string().trim().min(1, `请输入${label}`).max(100, `${label}最多 100 个字符`);
+
+export const createDepartmentBody = z
+  .object({
+    code,
+    nameZh: name('中文名称'),
+    nameEn: name('英文名称'),
+    kind: z.enum(departmentKinds),
+    parentId: z.number().int().positive().nullable().optional(),
+    countyCode: countyCode.nullable().optional(),
+  })
+  .strict();
+
+export const updateDepartmentBody = createDepartmentBody
+  .omit({ code: true })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的内容' });
+
+export const departmentParams = z.object({ id: z.coerce.number().int().positive('部门编号须为正整数').max(2147483647) });

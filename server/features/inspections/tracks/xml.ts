@@ -1,0 +1,123 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { trackError } from './errors.ts';
+import type { TrackLocation } from './types.ts';
+
+/** An XML element with its namespace prefix dropped and names lower-cased, and where it starts in the text. */
+export interface XNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XNode[];
+  /** The element's own text (CDATA included), trimmed. */
+  text: string;
+  /** Character offset of the start tag in the text that was parsed. */
+  start: number;
+}
+
+export interface ParsedXml {
+  root: XNode;
+  /** The text the offsets refer to (stray `&` escaped; same lines as the upload). */
+  text: string;
+}
+
+const METADATA = XMLParser.getMetaDataSymbol();
+
+/** Parses GPX or KML text: any namespace prefix (or none), names compared case-insensitively, line/column on errors. */
+export function parseXml(source: string, file: TrackLocation): ParsedXml {
+  // Some exporters write a bare `&` in names ("林场 & 水库"); escaping it keeps such files readable, and adds no lines.
+  const text = source.replace(/&(?!(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;');
+  const verdict = XMLValidator.validate(text);
+  if (verdict !== true) throw malformed(text, verdict.err, file);
+
+  let ordered: unknown[];
+  try {
+    ordered = new XMLParser({
+      preserveOrder: true,
+      captureMetaData: true,
+      removeNSPrefix: true,
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: true,
+      // Deeply nested KML Folders exist; a few hundred levels is still far from a stack risk.
+      maxNestedTags: 500,
+    }).parse(text) as unknown[];
+  } catch (error) {
+    throw trackError(422, 'malformed_file', file, `不是格式正确的 XML：${error instanceof Error ? error.message : String(error)}`);
+  }
+  const nodes = convert(ordered);
+  const root = nodes.find((node) => !node.name.startsWith('?') && !node.name.startsWith('!'));
+  if (!root) throw trackError(422, 'malformed_file', file, '中没有 XML 元素');
+  return { root, text };
+}
+
+/** The direct children with a local name. */
+export function childrenNamed(node: XNode, name: string): XNode[] {
+  return node.children.filter((child) => child.name === name);
+}
+
+/** The first direct child with a local name. */
+export function childNamed(node: XNode, name: string): XNode | undefined {
+  return node.children.find((child) => child.name === name);
+}
+
+/** The trimmed text of the first child with a local name, or null when absent or blank. */
+export function childText(node: XNode, name: string): string | null {
+  const child = childNamed(node, name);
+  return child && child.text !== '' ? child.text : null;
+}
+
+function convert(ordered: unknown[]): XNode[] {
+  const nodes: XNode[] = [];
+  for (const item of ordered) {
+    if (item === null || typeof item !== 'object') continue;
+    const record = item as Record<string, unknown> & { [METADATA]?: { startIndex?: number } };
+    const key = Object.keys(record).find((k) => k !== ':@' && k !== '#text');
+    if (key === undefined) continue;
+    const content = Array.isArray(record[key]) ? (record[key] as unknown[]) : [];
+    const attrs: Record<string, string> = {};
+    const rawAttrs = record[':@'];
+    if (rawAttrs && typeof rawAttrs === 'object') {
+      for (const [attr, value] of Object.entries(rawAttrs as Record<string, unknown>)) {
+        attrs[localName(attr)] = typeof value === 'string' ? value : String(value);
+      }
+    }
+    const text = content
+      .filter((c): c is { '#text': unknown } => c !== null && typeof c === 'object' && '#text' in c)
+      .map((c) => String(c['#text']))
+      .join('')
+      .trim();
+    nodes.push({ name: localName(key), attrs, children: convert(content), text, start: record[METADATA]?.startIndex ?? 0 });
+  }
+  return nodes;
+}
+
+function localName(name: string): string {
+  const colon = name.lastIndexOf(':');
+  return (colon === -1 ? name : name.slice(colon + 1)).toLowerCase();
+}
+
+function malformed(text: string, err: { code: string; msg: string; line: number; col: number }, file: TrackLocation) {
+  const unclosed = /^Invalid '\[(.*)\]' found/s.exec(err.msg);
+  if (unclosed) {
+    // The validator reports unclosed elements at 1:1; the officer needs to know the file stops short.
+    const tags = [...unclosed[1].matchAll(/"([^"]+)"/g)].map((m) => `<${m[1]}>`);
+    const lines = text.split('\n');
+    const location = { ...file, line: lines.length, column: lines[lines.length - 1].length + 1 };
+    const open = tags.length ? `，${tags.slice(-3).join('、')} 等元素没有闭合` : '';
+    return trackError(422, 'malformed_file', location, `不完整（可能在导出或上传时被截断）：文件在此结束${open}`);
+  }
+  const location = { ...file, line: err.line, column: err.col };
+  return trackError(422, 'malformed_file', location, `不是格式正确的 XML：${reason(err)}`);
+}
+
+function reason(err: { code: string; msg: string }): string {
+  const char = /^char '(.+)' is not expected/.exec(err.msg);
+  if (char) return `此处不应出现字符 “${char[1]}”`;
+  const closing = /^Expected closing tag '([^']*)' \(opened in line (\d+), col (\d+)\) instead of closing tag '([^']*)'/.exec(err.msg);
+  if (closing) return `应先闭合第 ${closing[2]} 行的 <${closing[1]}>，却遇到了 </${closing[4]}>`;
+  if (/^Closing tag '([^']*)' has not been opened/.test(err.msg)) return `结束标签没有对应的开始标签（${err.msg}）`;
+  if (err.code === 'InvalidAttr') return `属性写法有误（${err.msg}）`;
+  if (err.code === 'InvalidTag') return `标签写法有误（${err.msg}）`;
+  return err.msg;
+}
