@@ -183,7 +183,7 @@ export class TrackBuilder {
     const ele = toNumber(value);
     if (ele === null) return null;
     if (Number.isFinite(ele)) return ele;
-    this.tally('invalid_elevation', where, (n) => `等 ${n} 个点的海拔无法识别，已忽略海拔`);
+    this.tally('invalid_elevation', where, (n) => `${others(n)}的海拔无法识别，已忽略海拔`);
     return null;
   }
 
@@ -193,7 +193,7 @@ export class TrackBuilder {
     if (read === null) {
       throw trackError(422, 'invalid_time', this.locate(where), `的时间无法识别：${show(value)}（应为 ISO 8601，如 2026-05-12T08:30:00Z）`);
     }
-    if (read.zoneless) this.tally('time_without_zone', where, (n) => `等 ${n} 个点的时间未注明时区，已按 UTC 处理`);
+    if (read.zoneless) this.tally('time_without_zone', where, (n) => `${others(n)}的时间未注明时区，已按 UTC 处理`);
     return read.iso;
   }
 }
@@ -221,6 +221,11 @@ function distinctPositions(segment: TrackPoint[]): number {
     if (seen.size >= 2) return 2;
   }
   return seen.size;
+}
+
+/** `` or `等 3 个点`, so a tallied warning reads well for one point and for many. */
+export function others(count: number, unit = '个点'): string {
+  return count > 1 ? `等 ${count} ${unit}` : '';
 }
 
 function show(value: unknown): string {

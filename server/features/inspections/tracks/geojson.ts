@@ -1,4 +1,4 @@
-import type { TrackBuilder, Where } from './builder.ts';
+import { others, type TrackBuilder, type Where } from './builder.ts';
 import { trackError } from './errors.ts';
 import { plainText } from './names.ts';
 import { epochToIso } from './time.ts';
@@ -57,7 +57,7 @@ function readFeature(feature: Json, path: string, state: State): void {
   if (!isObject(feature) || feature.type !== 'Feature') throw malformed(state.builder, path, '不是 Feature 对象');
   const properties = isObject(feature.properties) ? feature.properties : {};
   if (feature.geometry === null || feature.geometry === undefined) {
-    state.builder.tally('no_geometry', { path }, (n) => `等 ${n} 个要素没有几何，已跳过`);
+    state.builder.tally('no_geometry', { path }, (n) => `${others(n, '个要素')}没有几何，已跳过`);
     return;
   }
   readGeometry(feature.geometry, join(path, 'geometry'), properties, state, path);
@@ -97,11 +97,12 @@ function readGeometry(geometry: Json, path: string, properties: JsonObject, stat
     const segments = lines.map((line, s) => {
       const linePath = geometry.type === 'LineString' ? coordinatesPath : `${coordinatesPath}[${s}]`;
       if (!Array.isArray(line)) throw malformed(builder, linePath, '不是坐标数组');
-      const lineTimesOf = times?.values[s];
-      if (times && (!Array.isArray(lineTimesOf) || lineTimesOf.length !== line.length)) {
-        const count = Array.isArray(lineTimesOf) ? lineTimesOf.length : 0;
+      const given = times?.values[s];
+      if (times && (!Array.isArray(given) || given.length !== line.length)) {
+        const count = Array.isArray(given) ? given.length : 0;
         throw trackError(422, 'invalid_time', builder.locate({ track: state.track, segment: s + 1, path: times.path }), `的时间有 ${count} 个，坐标有 ${line.length} 个，两者数量应一致`);
       }
+      const lineTimesOf = Array.isArray(given) ? given : null;
       return line.map((position, i) => {
         const time = lineTimesOf ? toTime(lineTimesOf[i], `${times!.path}${times!.nested ? `[${s}]` : ''}[${i}]`, builder) : null;
         return readPosition(position, time, { track: state.track, segment: s + 1, index: i + 1, path: `${linePath}[${i}]` }, builder);
@@ -110,7 +111,7 @@ function readGeometry(geometry: Json, path: string, properties: JsonObject, stat
     builder.addTrack(name, 'linestring', segments, where);
     return;
   }
-  builder.tally('ignored_geometry', { path }, (n) => `等 ${n} 个面不是轨迹，已忽略`);
+  builder.tally('ignored_geometry', { path }, (n) => `${others(n, '个几何')}是面，不是轨迹，已忽略`);
 }
 
 function readPosition(position: Json, time: string | null, where: Where, builder: TrackBuilder): TrackPoint {

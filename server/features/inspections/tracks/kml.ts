@@ -1,4 +1,4 @@
-import type { TrackBuilder, Where } from './builder.ts';
+import { others, type TrackBuilder, type Where } from './builder.ts';
 import { trackError } from './errors.ts';
 import { plainText } from './names.ts';
 import type { TrackPoint } from './types.ts';
@@ -67,7 +67,7 @@ function collectGeometry(node: XNode, lines: XNode[], points: XNode[], builder: 
     else if (child.name === 'point') points.push(child);
     else if (child.name === 'multigeometry') collectGeometry(child, lines, points, builder);
     else if (child.name === 'polygon' || child.name === 'linearring' || child.name === 'model') {
-      builder.tally('ignored_geometry', { offset: child.start }, (n) => `等 ${n} 个面或模型不是轨迹，已忽略`);
+      builder.tally('ignored_geometry', { offset: child.start }, (n) => `${others(n, '个几何')}是面或模型，不是轨迹，已忽略`);
     }
   }
 }

@@ -19,7 +19,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     // Chinese GBK text is practically never valid UTF-8, so valid UTF-8 wins over a declaration that says otherwise
     // (several apps write `encoding="GBK"` on UTF-8 files).
     const claimsOther = declared !== null && !/^utf-?8$/i.test(declared);
-    const note = claimsOther && hasNonAscii(bytes) ? `文件声明的编码为 ${declared}，但内容是 UTF-8，已按 UTF-8 读取` : null;
+    const note = claimsOther && hasNonAscii(bytes) ? `声明的编码为 ${declared}，但内容是 UTF-8，已按 UTF-8 读取` : null;
     return { text: stripBom(utf8), encoding: 'utf-8', note };
   }
   if (declared !== null && !/^utf-?8$/i.test(declared)) {
@@ -27,7 +27,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     if (text !== null) return { text: stripBom(text), encoding: declared.toLowerCase(), note: null };
   }
   const text = tryDecode('gb18030', bytes, false) ?? new TextDecoder('utf-8').decode(bytes);
-  return { text: stripBom(text), encoding: 'gb18030', note: '文件不是有效的 UTF-8，已按 GBK（GB18030）读取，名称如有乱码请检查导出设置' };
+  return { text: stripBom(text), encoding: 'gb18030', note: '不是有效的 UTF-8，已按 GBK（GB18030）读取；名称如有乱码，请检查导出设置' };
 }
 
 function decodeWith(encoding: string, bytes: Uint8Array): DecodedText {
