@@ -16,6 +16,7 @@ import { departmentsRoutes } from './features/departments/departments.routes.ts'
 import { eventsRoutes } from './features/events/events.routes.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { countiesRoutes } from './features/counties/counties.routes.ts';
+import { coverageRoutes } from './features/coverage/coverage.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { ApiError, errorBody } from './lib/errors.ts';
 import { createLogger, type Logger } from './lib/log.ts';
@@ -40,7 +41,8 @@ export function createApp({ database, config, log = createLogger(config.logLevel
     .route('/counties', countiesRoutes)
     .route('/departments', departmentsRoutes)
     .route('/users', usersRoutes)
-    .route('/events', eventsRoutes);
+    .route('/events', eventsRoutes)
+    .route('/coverage', coverageRoutes);
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {

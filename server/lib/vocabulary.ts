@@ -44,3 +44,14 @@ export const departmentKinds = [
 /** Roles of the people who use the portal (see server/features/auth/roles.ts for what each may do). */
 export const roles = ['admin', 'coordinator', 'officer', 'inspector', 'viewer'] as const;
 export type Role = (typeof roles)[number];
+
+/** Stages of a joint inspection (联合检查). */
+export const inspectionStatuses = ['planned', 'in_progress', 'completed'] as const;
+export type InspectionStatus = (typeof inspectionStatuses)[number];
+
+/** Coordinate systems a track or point may arrive in; only WGS84 is stored. */
+export const inputCoordinateSystems = ['wgs84', 'gcj02', 'bd09'] as const;
+
+/** How often an area must be jointly inspected; the default is once a quarter. */
+export const inspectionFrequencies = ['month', 'quarter', 'half_year', 'year'] as const;
+export type InspectionFrequency = (typeof inspectionFrequencies)[number];

@@ -4,3 +4,4 @@ export * from './protected-areas.ts';
 export * from './meta.ts';
 export * from './users.ts';
 export * from './events.ts';
+export * from './inspections.ts';

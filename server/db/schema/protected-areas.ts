@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, numeric, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import { areaCategories, areaLevels, confidences, zoneKinds, zoneSchemes } from '../../lib/vocabulary.ts';
+import { areaCategories, areaLevels, confidences, inspectionFrequencies, zoneKinds, zoneSchemes } from '../../lib/vocabulary.ts';
 import { geometry } from '../geometry.ts';
 import { inList } from './checks.ts';
 import { counties } from './counties.ts';
@@ -34,6 +34,8 @@ export const protectedAreas = pgTable(
     boundaryVersion: integer('boundary_version').notNull().default(1),
     boundarySchematic: boolean('boundary_schematic').notNull().default(true),
     geom: geometry('geom', 'MultiPolygon').notNull(),
+    /** Required joint-inspection frequency of this area (国环规生态〔2022〕1号 asks for regular joint checks). */
+    inspectionFrequency: text('inspection_frequency', { enum: inspectionFrequencies }).notNull().default('quarter'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -51,6 +53,7 @@ export const protectedAreas = pgTable(
     check('protected_areas_geom_valid', sql`ST_IsValid(${t.geom}) and not ST_IsEmpty(${t.geom})`),
     check('protected_areas_published_point_valid', sql`${t.publishedPoint} is null or ST_IsValid(${t.publishedPoint})`),
     check('protected_areas_boundary_version_positive', sql`${t.boundaryVersion} >= 1`),
+    check('protected_areas_inspection_frequency_check', inList(t.inspectionFrequency, inspectionFrequencies)),
   ],
 );
 

@@ -31,6 +31,9 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'POST /api/users': 'users.manage',
   'PATCH /api/users/:id': 'users.manage',
   'GET /api/events': 'read',
+  'GET /api/coverage': 'read',
+  'GET /api/coverage/grid': 'read',
+  'GET /api/coverage/:code': 'read',
 };
 
 /** The client's address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */

@@ -1,0 +1,109 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/** The period and swath every coverage question is asked for. */
+export interface CoverageWindow {
+  from: string;
+  to: string;
+  /** Metres either side of a track counted as seen. */
+  swath: number;
+}
+
+/**
+ * Completed inspections up to the end of the window, with whether each was joint (≥ 2 departments).
+ * Earlier ones count for "last visit"; only those overlapping the window count as visits in it.
+ */
+const completedInspections = (w: CoverageWindow) => sql`
+  select i.id, i.actual_start, i.actual_end,
+         (select count(*) from inspection_departments d where d.inspection_id = i.id) >= 2 as joint,
+         i.actual_end >= ${w.from}::date and i.actual_start <= ${w.to}::date as in_window
+  from inspections i
+  where i.status = 'completed' and i.deleted_at is null and i.actual_start <= ${w.to}::date`;
+
+/**
+ * Which inspection visited which area: a track crossing it or a checkpoint inside it.
+ * `t.geom && a.geom` lets the GiST indexes on both sides find candidates before the exact test.
+ */
+const visits = sql`
+  select a.id as area_id, i.id as inspection_id, i.joint, i.in_window, i.actual_end
+  from protected_areas a
+  join insp i on exists (
+      select 1 from inspection_tracks t
+      where t.inspection_id = i.id and t.deleted_at is null and t.geom && a.geom and ST_Intersects(t.geom, a.geom))
+    or exists (
+      select 1 from inspection_checkpoints c
+      where c.inspection_id = i.id and c.deleted_at is null and c.geom && a.geom and ST_Intersects(c.geom, a.geom))`;
+
+/**
+ * Per area, the union of the window's tracks buffered by the swath on the spheroid (ST_Buffer on
+ * geography works in a local projection, so metres are metres). `ST_Expand(a.geom, swath / 80000)`
+ * is a bounding box at least the swath wide at this latitude (1° ≥ 80 km here), for the index.
+ */
+const swaths = (w: CoverageWindow, areaFilter: SQL) => sql`
+  select a.id as area_id, ST_Union(ST_Buffer(t.geom::geography, ${w.swath}::float8)::geometry) as g
+  from protected_areas a
+  join inspection_tracks t on t.deleted_at is null and t.geom && ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)
+  join insp i on i.id = t.inspection_id and i.in_window
+  where ${areaFilter}
+  group by a.id`;
+
+/** One row per area: visited, joint, geodesic coverage share, last visits, required frequency. */
+export function areaCoverageRows(w: CoverageWindow, areaFilter: SQL = sql`true`): SQL {
+  return sql`
+    with insp as (${completedInspections(w)}),
+         visit as (${visits}),
+         swath as (${swaths(w, areaFilter)})
+    select a.code, a.name_zh, a.name_en, a.inspection_frequency,
+           exists (select 1 from visit v where v.area_id = a.id and v.in_window) as visited,
+           exists (select 1 from visit v where v.area_id = a.id and v.in_window and v.joint) as joint,
+           case when s.g is null then 0
+                else least(1, ST_Area(ST_Intersection(a.geom, s.g)::geography) / ST_Area(a.geom::geography)) end::float8 as coverage,
+           (select max(v.actual_end) from visit v where v.area_id = a.id)::text as last_visit,
+           (select max(v.actual_end) from visit v where v.area_id = a.id and v.joint)::text as last_joint_visit,
+           (select count(distinct v.inspection_id) from visit v where v.area_id = a.id and v.in_window)::int as inspections
+    from protected_areas a
+    left join swath s on s.area_id = a.id
+    where ${areaFilter}
+    order by a.code`;
+}
+
+/** Covered and uncovered parts of one area in the window, as GeoJSON geometries. */
+export function areaCoverageGeometry(w: CoverageWindow, code: string): SQL {
+  const filter = sql`a.code = ${code}`;
+  return sql`
+    with insp as (${completedInspections(w)}),
+         swath as (${swaths(w, filter)})
+    select ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(coalesce(ST_Intersection(a.geom, s.g), ST_GeomFromText('POLYGON EMPTY', 4326)), 3)), 6)::json as covered,
+           ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(coalesce(ST_Difference(a.geom, s.g), a.geom), 3)), 6)::json as uncovered
+    from protected_areas a left join swath s on s.area_id = a.id
+    where ${filter}`;
+}
+
+/**
+ * The effort grid: ~500 m square cells (in UTM zone 50N, where Weifang lies) counting the distinct
+ * inspections of the window whose tracks pass through each cell; empty cells are left out.
+ */
+export function effortGrid(w: Omit<CoverageWindow, 'swath'>, cellMetres = 500): SQL {
+  return sql`
+    with insp as (${completedInspections({ ...w, swath: 0 })}),
+         track as (
+           select t.inspection_id, ST_Transform(t.geom, 32650) as g
+           from inspection_tracks t join insp i on i.id = t.inspection_id and i.in_window
+           where t.deleted_at is null),
+         extent as (select ST_Extent(g) as box from track),
+         cell as (
+           select c.geom, c.i, c.j from extent, ST_SquareGrid(${cellMetres}::float8, ST_SetSRID(extent.box::geometry, 32650)) c
+           where extent.box is not null),
+         counted as (
+           select cell.i, cell.j, cell.geom, count(distinct track.inspection_id)::int as n
+           from cell join track on track.g && cell.geom and ST_Intersects(track.g, cell.geom)
+           group by cell.i, cell.j, cell.geom)
+    select json_build_object(
+      'type', 'FeatureCollection',
+      'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature',
+        'geometry', ST_AsGeoJSON(ST_Transform(counted.geom, 4326), 6)::json,
+        'properties', json_build_object('count', counted.n)
+      ) order by counted.i, counted.j), '[]'::json)
+    )::text as body
+    from counted`;
+}
