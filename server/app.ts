@@ -14,6 +14,8 @@ import { authorize, sameOriginWrites } from './features/auth/access.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { departmentsRoutes } from './features/departments/departments.routes.ts';
 import { eventsRoutes } from './features/events/events.routes.ts';
+import { inspectionsRoutes } from './features/inspections/inspections.routes.ts';
+import { TrackParseError } from './features/inspections/tracks/parse.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { countiesRoutes } from './features/counties/counties.routes.ts';
 import { coverageRoutes } from './features/coverage/coverage.routes.ts';
@@ -42,7 +44,8 @@ export function createApp({ database, config, log = createLogger(config.logLevel
     .route('/departments', departmentsRoutes)
     .route('/users', usersRoutes)
     .route('/events', eventsRoutes)
-    .route('/coverage', coverageRoutes);
+    .route('/coverage', coverageRoutes)
+    .route('/inspections', inspectionsRoutes);
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {
@@ -61,6 +64,7 @@ export function createApp({ database, config, log = createLogger(config.logLevel
   app.notFound((c) => c.json(errorBody('not_found', `没有这个地址：${c.req.path}`), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.issues), err.status);
+    if (err instanceof TrackParseError) return c.json(errorBody(err.code, err.message, [{ path: 'file', message: err.message }]), err.status);
     if (err instanceof HTTPException) {
       // Hono's own 4xx (e.g. a body that is not JSON) still gets the standard body.
       const status = err.status;

@@ -39,6 +39,7 @@ export const configSchema = z.object({
   SESSION_IDLE_MINUTES: minutes.default(480),
   SESSION_ABSOLUTE_MINUTES: minutes.default(10080),
   TRUST_PROXY: booleanFlag.default(false),
+  UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -63,6 +64,8 @@ export interface Config {
   sessionAbsoluteMinutes: number;
   /** Take the client address and host from X-Forwarded-For / X-Forwarded-Host (only behind a proxy you run). */
   trustProxy: boolean;
+  /** Largest accepted upload (tracks, photos, documents), in MiB. */
+  uploadMaxMb: number;
 }
 
 /** Thrown when the environment has bad values; the message lists every bad key. */
@@ -103,5 +106,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleMinutes: v.SESSION_IDLE_MINUTES,
     sessionAbsoluteMinutes: v.SESSION_ABSOLUTE_MINUTES,
     trustProxy: v.TRUST_PROXY,
+    uploadMaxMb: v.UPLOAD_MAX_MB,
   };
 }

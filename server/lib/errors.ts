@@ -13,6 +13,14 @@ export type ErrorCode =
   | 'too_many_attempts'
   | 'forbidden'
   | 'payload_too_large'
+  | 'file_too_large'
+  | 'too_many_points'
+  | 'unsupported_format'
+  | 'malformed_file'
+  | 'empty_track'
+  | 'out_of_extent'
+  | 'invalid_coordinate'
+  | 'invalid_time'
   | 'database_unavailable'
   | 'internal_error';
 

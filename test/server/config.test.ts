@@ -17,6 +17,7 @@ describe('configuration', () => {
       sessionIdleMinutes: 480,
       sessionAbsoluteMinutes: 10080,
       trustProxy: false,
+      uploadMaxMb: 20,
     });
   });
 

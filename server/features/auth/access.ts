@@ -34,6 +34,11 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /api/coverage': 'read',
   'GET /api/coverage/grid': 'read',
   'GET /api/coverage/:code': 'read',
+  'GET /api/inspections': 'read',
+  'POST /api/inspections': 'inspections.record',
+  'GET /api/inspections/:id': 'read',
+  'PATCH /api/inspections/:id': 'inspections.record',
+  'POST /api/inspections/:id/tracks': 'inspections.record',
 };
 
 /** The client's address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */

@@ -33,7 +33,8 @@ export function describeLocation(location: TrackLocation): string {
   if (location.segment !== undefined) position += `第 ${location.segment} 段`;
   if (location.index !== undefined) position += `第 ${location.index} 个点`;
   if (location.checkpoint !== undefined) position += `第 ${location.checkpoint} 个航点`;
-  if (position) text += ` ${position}`;
+  // A space after the file name, none after a closing bracket.
+  if (position) text += location.entry ? position : ` ${position}`;
   if (location.line !== undefined) {
     text += location.column !== undefined ? `（第 ${location.line} 行第 ${location.column} 列）` : `（第 ${location.line} 行）`;
   }

@@ -1,5 +1,5 @@
 import { WEIFANG_EXTENT } from '../../../lib/geo.ts';
-import { trackError } from './errors.ts';
+import { TrackParseError, trackError } from './errors.ts';
 import type { Extent } from './types.ts';
 
 /** Points (track points plus checkpoints) one file may hold; a day's walk logged every second is ~30,000. */
@@ -35,11 +35,12 @@ export function resolveLimits(limits: TrackLimits = {}): Required<TrackLimits> {
 }
 
 /** Throws 413 `file_too_large` when an upload is over `maxMb` megabytes (the server passes UPLOAD_MAX_MB). */
-export function assertUploadSize(bytes: Uint8Array | number, maxMb: number, fileName = '上传的文件'): void {
+export function assertUploadSize(bytes: Uint8Array | number, maxMb: number, fileName?: string): void {
   const size = typeof bytes === 'number' ? bytes : bytes.byteLength;
-  if (size > maxMb * 1024 * 1024) {
-    throw trackError(413, 'file_too_large', { file: fileName }, `大小为 ${formatMb(size)} MB，超过上限 ${maxMb} MB`);
-  }
+  if (size <= maxMb * 1024 * 1024) return;
+  const what = `大小为 ${formatMb(size)} MB，超过上限 ${maxMb} MB`;
+  if (fileName !== undefined) throw trackError(413, 'file_too_large', { file: fileName }, what);
+  throw new TrackParseError(413, 'file_too_large', `上传的文件${what}`, { file: '' });
 }
 
 /** Megabytes with one decimal, never shown as the limit itself when just over it. */

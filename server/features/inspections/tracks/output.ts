@@ -27,7 +27,7 @@ export function toMultiLineString(parsed: ParsedTracks): MultiLineString | null 
   return coordinates.length > 0 ? { type: 'MultiLineString', coordinates } : null;
 }
 
-/** The checkpoints as WGS84 Point features with name, note, elevation and time. */
+/** The checkpoints as WGS84 Point features (7 decimals) with name, note, elevation and time, one per database row. */
 export function checkpointsToFeatures(parsed: ParsedTracks): Array<Feature<Point, CheckpointProperties>> {
   return parsed.checkpoints.map((checkpoint) => ({
     type: 'Feature',

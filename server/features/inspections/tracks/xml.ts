@@ -25,7 +25,12 @@ const METADATA = XMLParser.getMetaDataSymbol() as unknown as symbol;
 /** Parses GPX or KML text: any namespace prefix (or none), names compared case-insensitively, line/column on errors. */
 export function parseXml(source: string, file: TrackLocation): ParsedXml {
   // Some exporters write a bare `&` in names ("林场 & 水库"); escaping it keeps such files readable, and adds no lines.
-  const text = source.replace(/&(?!(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;');
+  const escaped = source
+    .replace(/&(?!(?:[A-Za-z_][\w.-]*|#\d+|#x[0-9a-fA-F]+);)/g, '&amp;')
+    // A declaration after blank lines is refused by the validator; the encoding in it was already applied, so it
+    // becomes spaces of the same length and every line and column stays where it was.
+    .replace(/^(\s+)(<\?xml[\s\S]*?\?>)/, (_, space: string, declaration: string) => space + ' '.repeat(declaration.length));
+  const text = trimPadding(escaped);
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) throw malformed(text, verdict.err, file);
 
@@ -44,12 +49,26 @@ export function parseXml(source: string, file: TrackLocation): ParsedXml {
       maxNestedTags: 500,
     }).parse(text) as unknown[];
   } catch (error) {
-    throw trackError(422, 'malformed_file', file, `不是格式正确的 XML：${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    const what = /nested tags/i.test(message) ? '的元素嵌套层级过深（超过 500 层）' : `不是格式正确的 XML：${message}`;
+    throw trackError(422, 'malformed_file', file, what);
   }
   const nodes = convert(ordered);
   const root = nodes.find((node) => !node.name.startsWith('?') && !node.name.startsWith('!'));
   if (!root) throw trackError(422, 'malformed_file', file, '中没有 XML 元素');
   return { root, text };
+}
+
+/** Drops trailing NUL or DOS end-of-file padding that loggers writing to pre-allocated files leave after the root. */
+function trimPadding(text: string): string {
+  let end = text.length;
+  // A loop, not /[\0\s]+$/, whose backtracking is quadratic on a long run of spaces followed by other text.
+  while (end > 0) {
+    const code = text.charCodeAt(end - 1);
+    if (code === 0 || code === 0x1a || code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d) end--;
+    else break;
+  }
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** The direct children with a local name. */
@@ -127,6 +146,8 @@ function reason(err: { code: string; msg: string }): string {
   const closing = /^Expected closing tag '([^']*)' \(opened in line (\d+), col (\d+)\) instead of closing tag '([^']*)'/.exec(err.msg);
   if (closing) return `应先闭合第 ${closing[2]} 行的 <${closing[1]}>，却遇到了 </${closing[4]}>`;
   if (/^Closing tag '([^']*)' has not been opened/.test(err.msg)) return `结束标签没有对应的开始标签（${err.msg}）`;
+  if (/^Extra text at the end/.test(err.msg)) return '根元素结束后还有多余的内容';
+  if (/^Multiple possible root nodes/.test(err.msg)) return '有多个根元素';
   if (err.code === 'InvalidAttr') return `属性写法有误（${err.msg}）`;
   if (err.code === 'InvalidTag') return `标签写法有误（${err.msg}）`;
   return err.msg;
