@@ -58,7 +58,7 @@ describeEachBackend('coverage', (ctx) => {
     const res = await (await ctx().as('viewer'))(`/api/coverage${query}`);
     return { status: res.status, body: await res.json() };
   };
-  const area = (body: { areas: { code: string }[] }, code: string) => body.areas.find((a) => a.code === code)!;
+  const area = (body: { areas: { code: string; coverage: number }[] }, code: string) => body.areas.find((a) => a.code === code)!;
 
   it('counts 2 × swath of the width for a straight track through a square, geodesically', async () => {
     for (const swath of [10, 200, 450]) {

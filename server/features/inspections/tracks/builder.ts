@@ -199,7 +199,7 @@ export class TrackBuilder {
 }
 
 /** A number from a number or numeric text; null when absent or blank, NaN when not a number. */
-export function toNumber(value: unknown): number | null {
+function toNumber(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
   if (typeof value !== 'string') return Number.NaN;

@@ -10,7 +10,7 @@ type JsonObject = { [key: string]: Json };
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
 
 // CRS names that mean WGS84 longitude/latitude; CGCS2000 (EPSG:4490) differs from WGS84 by centimetres.
-const LON_LAT_CRS = /(CRS84|EPSG:{1,2}4326|EPSG:{1,2}4490|WGS\s*-?84|CGCS\s*2000)$/i;
+const LON_LAT_CRS = /(?:CRS:?84|EPSG:(?:[\d.]*:)?(?:4326|4490)|WGS\s*-?84|CGCS\s*2000)$/i;
 
 interface State {
   builder: TrackBuilder;
@@ -54,7 +54,8 @@ export function readGeoJson(value: Json, builder: TrackBuilder): void {
 }
 
 function readFeature(feature: Json, path: string, state: State): void {
-  if (!isObject(feature) || feature.type !== 'Feature') throw malformed(state.builder, path, '不是 Feature 对象');
+  // Some exporters leave out `"type": "Feature"`; an object with a geometry member is read as one.
+  if (!isObject(feature) || (feature.type !== 'Feature' && !('geometry' in feature))) throw malformed(state.builder, path, '不是 Feature 对象');
   const properties = isObject(feature.properties) ? feature.properties : {};
   if (feature.geometry === null || feature.geometry === undefined) {
     state.builder.tally('no_geometry', { path }, (n) => `${others(n, '个要素')}没有几何，已跳过`);
@@ -97,15 +98,16 @@ function readGeometry(geometry: Json, path: string, properties: JsonObject, stat
     const segments = lines.map((line, s) => {
       const linePath = geometry.type === 'LineString' ? coordinatesPath : `${coordinatesPath}[${s}]`;
       if (!Array.isArray(line)) throw malformed(builder, linePath, '不是坐标数组');
-      const given = times?.values[s];
-      if (times && (!Array.isArray(given) || given.length !== line.length)) {
+      if (!times) return line.map((position, i) => readPosition(position, null, { ...where, segment: s + 1, index: i + 1, path: `${linePath}[${i}]` }, builder));
+      const given = times.values[s];
+      const timesPath = times.nested ? `${times.path}[${s}]` : times.path;
+      if (!Array.isArray(given) || given.length !== line.length) {
         const count = Array.isArray(given) ? given.length : 0;
-        throw trackError(422, 'invalid_time', builder.locate({ track: state.track, segment: s + 1, path: times.path }), `的时间有 ${count} 个，坐标有 ${line.length} 个，两者数量应一致`);
+        throw trackError(422, 'invalid_time', builder.locate({ track: state.track, segment: s + 1, path: timesPath }), `的时间有 ${count} 个，坐标有 ${line.length} 个，两者数量应一致`);
       }
-      const lineTimesOf = Array.isArray(given) ? given : null;
       return line.map((position, i) => {
-        const time = lineTimesOf ? toTime(lineTimesOf[i], `${times!.path}${times!.nested ? `[${s}]` : ''}[${i}]`, builder) : null;
-        return readPosition(position, time, { track: state.track, segment: s + 1, index: i + 1, path: `${linePath}[${i}]` }, builder);
+        const time = toTime(given[i], `${timesPath}[${i}]`, builder);
+        return readPosition(position, time, { ...where, segment: s + 1, index: i + 1, path: `${linePath}[${i}]` }, builder);
       });
     });
     builder.addTrack(name, 'linestring', segments, where);

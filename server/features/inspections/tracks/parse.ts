@@ -11,7 +11,7 @@ import { parseXml } from './xml.ts';
 
 export { TrackParseError, type TrackErrorCode } from './errors.ts';
 export { assertUploadSize, DEFAULT_EXTENT, DEFAULT_MAX_POINTS, type TrackLimits } from './limits.ts';
-export { checkpointsToFeatures, toMultiLineString } from './output.ts';
+export { checkpointsToFeatures, toMultiLineString, type CheckpointProperties } from './output.ts';
 export type { Checkpoint, CoordinateSystem, Extent, ParsedTrack, ParsedTracks, TrackLocation, TrackPoint, TrackWarning } from './types.ts';
 
 export interface TrackFileInput {
@@ -40,6 +40,7 @@ export function parseTrackFile(input: TrackFileInput, limits?: TrackLimits): Par
     kmz = true;
     ({ text, note: encodingNote } = decodeText(unpacked.bytes));
   } else {
+    // Garmin devices also record FIT, a binary format marked by `.FIT` at byte 8; officers need to be told what to export.
     if (bytes.byteLength >= 12 && String.fromCharCode(...bytes.subarray(8, 12)) === '.FIT') {
       throw trackError(422, 'unsupported_format', file, `是 Garmin FIT 文件，请在设备或 Garmin Connect 中导出为 GPX。${SUPPORTED}`);
     }

@@ -18,7 +18,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   if (utf8 !== null) {
     // Chinese GBK text is practically never valid UTF-8, so valid UTF-8 wins over a declaration that says otherwise
     // (several apps write `encoding="GBK"` on UTF-8 files).
-    const claimsOther = false && declared !== null && !/^utf-?8$/i.test(declared);
+    const claimsOther = declared !== null && !/^utf-?8$/i.test(declared);
     const note = claimsOther && hasNonAscii(bytes) ? `声明的编码为 ${declared}，但内容是 UTF-8，已按 UTF-8 读取` : null;
     return { text: stripBom(utf8), encoding: 'utf-8', note };
   }
