@@ -1,24 +1,26 @@
 /**
  * Browser test: the built web app on the embedded backend, driven in Debian's Chromium.
- * Checks what a person sees: the map renders, areas carry their category colour on the canvas,
- * a click opens the area's panel, and the language switch works.
+ * Checks what a person sees once signed in (as the read-only demo account): the map renders, areas
+ * carry their category colour on the canvas, a click opens the area's panel, and the language
+ * switch works.
  */
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon } from 'geojson';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import type { Database } from '../../server/db/backend.ts';
-import { createLogger } from '../../server/lib/log.ts';
 import { AREA_FILL_OPACITY, CATEGORY_COLORS, LAND_COLOR, SEA_COLOR } from '../../web/src/lib/map/style.ts';
-import { chromiumArgs, findChromium } from '../helpers/chromium.ts';
-import { freshPglite, testConfig } from '../helpers/backends.ts';
-
-const chromiumPath = findChromium();
-const skipReason = chromiumPath ? null : `no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}`;
+import {
+  launchBrowser,
+  signIn,
+  skipReason,
+  startPortal,
+  unexpectedErrors,
+  watchConsole,
+  type ConsoleError,
+  type ExpectedFailure,
+  type Portal,
+} from './support.ts';
 
 type Rgb = [number, number, number];
 const hex = (h: string): Rgb => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
@@ -44,46 +46,50 @@ function classify(pixel: Rgb): string {
 }
 
 describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skipped: ${skipReason}` : 'map in the browser', () => {
-  let database: Database;
-  let dispose: () => Promise<void>;
-  let server: ServerType;
+  let portal: Portal;
   let base: string;
   let browser: Browser;
+  /** One signed-in browser profile: every page of it shares the session cookie. */
+  let context: BrowserContext;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: ConsoleError[];
+  /** Signing in starts on the login page, whose first question to /api/auth/me is answered 401. */
+  let expectedErrors: ExpectedFailure[];
 
   beforeAll(async () => {
-    ({ database, dispose } = await freshPglite());
-    const app = createApp({ database, config: testConfig(), log: createLogger('silent') });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: chromiumPath!, args: chromiumArgs });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN' });
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (err) => consoleErrors.push(String(err)));
+    portal = await startPortal();
+    base = portal.base;
+    expectedErrors = [{ status: 401, url: `${base}/api/auth/me` }];
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+    page = await context.newPage();
+    consoleErrors = watchConsole(page);
+    await signIn(page, base, 'viewer');
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((r) => server?.close(r));
-    await dispose?.();
+    await portal?.close();
   });
 
   it('loads without console errors and the map reaches idle', async () => {
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-map-state="idle"]', { timeout: 90_000 });
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    expect(consoleErrors).toEqual([]);
+    expect(unexpectedErrors(consoleErrors, expectedErrors)).toEqual([]);
   });
+
+  /** An API document, fetched with the signed-in page's session. */
+  async function api(path: string) {
+    const response = await page.request.get(`${base}${path}`);
+    expect(response.status(), path).toBe(200);
+    return response.json();
+  }
 
   /** Frames the map on an area and returns how the canvas pixels inside it classify. */
   async function samplesInside(code: string) {
-    const detail = await (await fetch(`${base}/api/areas/${code}`)).json();
-    const others = await (await fetch(`${base}/api/areas`)).json();
+    const detail = await api(`/api/areas/${code}`);
+    const others = await api('/api/areas');
     const area: Feature<MultiPolygon> = { type: 'Feature', geometry: detail.geometry, properties: {} };
     // Stay clear of the outline and of the other designations drawn on top.
     const inner = turf.buffer(area, -150, { units: 'meters' });
@@ -137,7 +143,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skippe
   });
 
   it('opens the panel of an area clicked on the map, and names it in the URL', async () => {
-    const detail = await (await fetch(`${base}/api/areas/WF-PA-15`)).json();
+    const detail = await api('/api/areas/WF-PA-15');
     const point = await page.evaluate(async ({ bbox, p }) => {
       const map = (window as unknown as { __portal: { map: import('maplibre-gl').Map } }).__portal.map;
       map.fitBounds(bbox as [number, number, number, number], { padding: 120, animate: false });
@@ -156,7 +162,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skippe
   });
 
   it('opens the same view from a link to an area', async () => {
-    const second = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const second = await context.newPage();
     await second.goto(`${base}/areas/WF-PA-02`);
     await expect.poll(() => second.getByTestId('area-panel').textContent(), { timeout: 60_000 }).toContain('山东仰天山省级自然保护区');
     await second.close();
@@ -167,11 +173,12 @@ describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skippe
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
     await expect.poll(() => page.getByTestId('area-panel').textContent()).toContain('Xiashan Lake National Wetland Park');
     expect(await page.locator('body').textContent()).toMatch(/Schematic boundary/i);
-    expect(consoleErrors).toEqual([]);
+    expect(unexpectedErrors(consoleErrors, expectedErrors)).toEqual([]);
   });
 
   it('is usable at phone width', async () => {
-    const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 });
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
     await phone.goto(`${base}/`);
     await phone.waitForSelector('body[data-map-state="idle"]', { timeout: 90_000 });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -3,6 +3,8 @@ import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'g
 import {
   areaCategories,
   areaLevels,
+  departmentKinds,
+  roles,
   zoneKinds,
   type AreaCategory,
   type AreaLevel,
@@ -103,3 +105,67 @@ export interface CountyCollection extends FeatureCollection<MultiPolygon | Polyg
 
 /** Seat points of the counties, for their name labels. */
 export type CountySeatCollection = FeatureCollection<Point, CountyProperties>;
+
+/** Roles, in the order the role select lists them (shared with the server). */
+export const ROLES = roles;
+export type Role = (typeof roles)[number];
+
+/** Kinds of department (shared with the server). */
+export const DEPARTMENT_KINDS = departmentKinds;
+export type DepartmentKind = (typeof departmentKinds)[number];
+
+/** Enough of a department to name it. */
+export interface DepartmentRef {
+  id: number;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+/** Body of `GET /api/auth/me`: the signed-in person, their department and what they may do. */
+export interface Me {
+  user: { id: number; username: string; displayName: string; role: Role; active: boolean };
+  department: DepartmentRef | null;
+  permissions: string[];
+}
+
+/** One account in `GET /api/users`. */
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  active: boolean;
+  department: DepartmentRef | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+/** Body of `POST /api/users`. */
+export interface NewUser {
+  username: string;
+  displayName: string;
+  role: Role;
+  departmentId: number | null;
+  password: string;
+}
+
+/** Body of `PATCH /api/users/:id`: only what changes. */
+export type UserPatch = Partial<Pick<NewUser, 'displayName' | 'role' | 'departmentId' | 'password'> & { active: boolean }>;
+
+/** One department in `GET /api/departments`. */
+export interface Department extends DepartmentRef {
+  kind: DepartmentKind;
+  parentId: number | null;
+  countyCode: string | null;
+}
+
+/** Body of `POST /api/departments` (and, partly, of PATCH, where null clears parent or county). */
+export interface DepartmentInput {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  kind: DepartmentKind;
+  parentId?: number | null;
+  countyCode?: string | null;
+}

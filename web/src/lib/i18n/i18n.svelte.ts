@@ -79,6 +79,23 @@ export class I18n {
     return this.tDynamic(`zone.${scheme}.${zone}`, other);
   }
 
+  /** The name of a role (`admin`, `coordinator`, …). */
+  role(value: string): string {
+    return this.tDynamic(`role.${value}`, value);
+  }
+
+  /** The name of a kind of department. */
+  departmentKind(value: string): string {
+    return this.tDynamic(`departmentKind.${value}`, value);
+  }
+
+  /** A date and time from the server (ISO 8601) for the current language; the raw text if unreadable. */
+  dateTime(iso: string): string {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return iso;
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  }
+
   /** A name pair in reading order for the current language: [primary, secondary]. */
   names(zh: string | null | undefined, en: string | null | undefined): [string, string] {
     const a = zh ?? '';

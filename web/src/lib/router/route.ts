@@ -1,10 +1,44 @@
-/** What the address bar names: the whole map, or one protected area. */
-export type Route = { kind: 'home' } | { kind: 'area'; code: string };
+/** What the address bar names: the map (whole or one area), the login page, or an admin page. */
+export type Route =
+  | { kind: 'home' }
+  | { kind: 'area'; code: string }
+  | { kind: 'login'; next: string | null }
+  | { kind: 'admin-users' }
+  | { kind: 'admin-departments' };
 
 const AREA_PATH = /^\/areas\/([^/]+)\/?$/;
+const LOGIN_PATH = /^\/login\/?$/;
+const ADMIN_USERS_PATH = /^\/admin(?:\/users)?\/?$/;
+const ADMIN_DEPARTMENTS_PATH = /^\/admin\/departments\/?$/;
 
-/** Reads a route from a URL path; anything unrecognised is the home view. */
-export function parseRoute(pathname: string): Route {
+/** A base that no real page has, to resolve a relative `next` against and compare origins. */
+const PROBE_ORIGIN = 'http://portal.invalid';
+
+/**
+ * The path to go to after signing in, or null when `raw` is not a safe one. Only paths of this site:
+ * starting with one `/`, never `//` or `/\` (browsers read both as another host), no control
+ * characters (browsers drop tabs and newlines, which could turn `/\t/x` into `//x`), and not the
+ * login page itself.
+ */
+export function safeNext(raw: string | null | undefined): string | null {
+  if (!raw || !raw.startsWith('/') || raw.startsWith('//')) return null;
+  for (const ch of raw) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x20 || code === 0x7f || ch === '\\') return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw, PROBE_ORIGIN);
+  } catch {
+    return null;
+  }
+  if (url.origin !== PROBE_ORIGIN) return null;
+  if (LOGIN_PATH.test(url.pathname)) return null;
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** Reads a route from a URL path (and its query, which only the login page uses); anything unrecognised is the map. */
+export function parseRoute(pathname: string, search = ''): Route {
   const match = AREA_PATH.exec(pathname);
   if (match?.[1]) {
     let code: string;
@@ -16,15 +50,29 @@ export function parseRoute(pathname: string): Route {
     }
     if (code) return { kind: 'area', code };
   }
+  if (LOGIN_PATH.test(pathname)) return { kind: 'login', next: safeNext(new URLSearchParams(search).get('next')) };
+  if (ADMIN_USERS_PATH.test(pathname)) return { kind: 'admin-users' };
+  if (ADMIN_DEPARTMENTS_PATH.test(pathname)) return { kind: 'admin-departments' };
   return { kind: 'home' };
 }
 
-/** The URL path of a route. */
+/** The URL path (with the query, for the login page) of a route. */
 export function routePath(route: Route): string {
-  return route.kind === 'area' ? `/areas/${encodeURIComponent(route.code)}` : '/';
+  switch (route.kind) {
+    case 'area':
+      return `/areas/${encodeURIComponent(route.code)}`;
+    case 'login':
+      return route.next ? `/login?next=${encodeURIComponent(route.next)}` : '/login';
+    case 'admin-users':
+      return '/admin/users';
+    case 'admin-departments':
+      return '/admin/departments';
+    case 'home':
+      return '/';
+  }
 }
 
 /** Whether two routes name the same view. */
 export function sameRoute(a: Route, b: Route): boolean {
-  return a.kind === b.kind && (a.kind !== 'area' || (b.kind === 'area' && a.code === b.code));
+  return routePath(a) === routePath(b);
 }
