@@ -14,7 +14,10 @@ import { authorize, sameOriginWrites } from './features/auth/access.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { departmentsRoutes } from './features/departments/departments.routes.ts';
 import { eventsRoutes } from './features/events/events.routes.ts';
+import { attachmentsRoutes } from './features/attachments/attachments.routes.ts';
+import { findingsRoutes } from './features/findings/findings.routes.ts';
 import { inspectionsRoutes } from './features/inspections/inspections.routes.ts';
+import { tasksRoutes } from './features/tasks/tasks.routes.ts';
 import { TrackParseError } from './features/inspections/tracks/parse.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { countiesRoutes } from './features/counties/counties.routes.ts';
@@ -45,7 +48,10 @@ export function createApp({ database, config, log = createLogger(config.logLevel
     .route('/users', usersRoutes)
     .route('/events', eventsRoutes)
     .route('/coverage', coverageRoutes)
-    .route('/inspections', inspectionsRoutes);
+    .route('/inspections', inspectionsRoutes)
+    .route('/findings', findingsRoutes)
+    .route('/tasks', tasksRoutes)
+    .route('/attachments', attachmentsRoutes);
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {

@@ -39,6 +39,7 @@ export const configSchema = z.object({
   SESSION_IDLE_MINUTES: minutes.default(480),
   SESSION_ABSOLUTE_MINUTES: minutes.default(10080),
   TRUST_PROXY: booleanFlag.default(false),
+  ESCALATE_AFTER_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(365, 'must be at most 365').default(30),
   UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
 });
 
@@ -64,6 +65,8 @@ export interface Config {
   sessionAbsoluteMinutes: number;
   /** Take the client address and host from X-Forwarded-For / X-Forwarded-Host (only behind a proxy you run). */
   trustProxy: boolean;
+  /** A finding overdue by more than this many days is escalated (督办). */
+  escalateAfterDays: number;
   /** Largest accepted upload (tracks, photos, documents), in MiB. */
   uploadMaxMb: number;
 }
@@ -107,5 +110,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMinutes: v.SESSION_ABSOLUTE_MINUTES,
     trustProxy: v.TRUST_PROXY,
     uploadMaxMb: v.UPLOAD_MAX_MB,
+    escalateAfterDays: v.ESCALATE_AFTER_DAYS,
   };
 }

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'not_found'
   | 'conflict'
+  | 'illegal_transition'
   | 'unauthorized'
   | 'invalid_credentials'
   | 'wrong_password'

@@ -12,3 +12,31 @@ export const countyCode = z
 export const areaCode = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, '须为字母、数字和连字符组成的编码（如 WF-PA-01），最长 40 个字符');
+
+/** Margin around Weifang's extent inside which input coordinates are accepted (about 10 km). */
+export const EXTENT_MARGIN_DEG = 0.1;
+/** Most vertices one drawn or typed geometry may have. */
+export const MAX_VERTICES = 5000;
+
+const lonLat = z
+  .tuple([z.number().finite(), z.number().finite()], z.number().finite(), { message: '坐标须为 [经度, 纬度]' })
+  .superRefine(([lon, lat], ctx) => {
+    const e = WEIFANG_EXTENT;
+    if (lon < e.minLon - EXTENT_MARGIN_DEG || lon > e.maxLon + EXTENT_MARGIN_DEG || lat < e.minLat - EXTENT_MARGIN_DEG || lat > e.maxLat + EXTENT_MARGIN_DEG) {
+      ctx.addIssue({ code: 'custom', message: `坐标 ${lon}, ${lat} 不在潍坊市范围内（经度 ${e.minLon}–${e.maxLon}，纬度 ${e.minLat}–${e.maxLat}）` });
+    }
+  });
+
+const ring = z
+  .array(lonLat)
+  .min(4, '多边形的环至少 4 个坐标（首尾相同）')
+  .refine((r) => r.length < 4 || (r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]), '多边形的环须首尾闭合');
+
+/** A GeoJSON Point or Polygon in WGS84 inside Weifang, under the vertex cap (validity is checked by PostGIS). */
+export const pointOrPolygon = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('Point'), coordinates: lonLat }).strict(),
+  z
+    .object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1, '多边形至少一个环').max(50, '多边形最多 50 个环') })
+    .strict()
+    .refine((p) => p.coordinates.reduce((n, r) => n + r.length, 0) <= MAX_VERTICES, `顶点数不能超过 ${MAX_VERTICES}`),
+]);

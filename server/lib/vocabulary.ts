@@ -55,3 +55,35 @@ export const inputCoordinateSystems = ['wgs84', 'gcj02', 'bd09'] as const;
 /** How often an area must be jointly inspected; the default is once a quarter. */
 export const inspectionFrequencies = ['month', 'quarter', 'half_year', 'year'] as const;
 export type InspectionFrequency = (typeof inspectionFrequencies)[number];
+
+/** Kinds of problem a finding records (the five concerns plus the national human-activity classes). */
+export const findingCategories = [
+  'mining',
+  'industrial',
+  'energy',
+  'tourism',
+  'road',
+  'dam',
+  'aquaculture',
+  'pollution',
+  'construction',
+  'other',
+] as const;
+export type FindingCategory = (typeof findingCategories)[number];
+
+/** Where a finding came from. */
+export const findingSources = ['remote_sensing', 'joint_inspection', 'patrol', 'public_report', 'drone', 'supervision'] as const;
+
+/** States of the rectification chain (see server/features/findings/workflow.ts). */
+export const findingStates = ['clue', 'verifying', 'dismissed', 'confirmed', 'rectifying', 'pending_acceptance', 'closed', 'reopened'] as const;
+export type FindingState = (typeof findingStates)[number];
+
+/** Whether the activity had its permits. */
+export const approvalStatuses = ['approved', 'unapproved', 'unknown'] as const;
+
+/** Tasks handed to departments. */
+export const taskKinds = ['verify', 'rectify', 'accept', 'inspect'] as const;
+export const taskStatuses = ['open', 'in_progress', 'done', 'returned'] as const;
+
+/** Records an attachment can belong to. */
+export const attachmentOwners = ['finding', 'inspection', 'task'] as const;

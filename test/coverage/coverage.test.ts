@@ -134,7 +134,7 @@ describeEachBackend('coverage', (ctx) => {
     });
     expect((await coverage('?swath=9')).status).toBe(400);
     expect((await coverage('?period=2026-Q5')).body.error.issues[0].path).toBe('period');
-    expect((await coverage('?from=2026-02-30&to=2026-03-01')).body.error.issues[0]).toEqual({ path: 'from', message: '不是有效日期' });
+    expect((await coverage('?from=2026-02-30&to=2026-03-01')).body.error.issues[0]).toEqual({ path: 'from', message: '日期须为 YYYY-MM-DD 格式的有效日期' });
     expect((await coverage('?from=2026-03-01&to=2026-02-01')).body.error.issues[0]).toEqual({ path: 'to', message: '结束日期不能早于开始日期' });
     expect((await coverage('?from=2026-03-01')).body.error.issues[0]).toEqual({ path: 'to', message: '起止日期须同时给出' });
   });

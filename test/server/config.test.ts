@@ -18,6 +18,7 @@ describe('configuration', () => {
       sessionAbsoluteMinutes: 10080,
       trustProxy: false,
       uploadMaxMb: 20,
+      escalateAfterDays: 30,
     });
   });
 

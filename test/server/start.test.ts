@@ -118,7 +118,8 @@ describe('npm start on the embedded database', () => {
     } finally {
       await second.stop();
     }
-  });
+    // Two cold starts of the embedded database (and a web build if sources changed) take a while on 2 cores.
+  }, 300_000);
 
   it('stops with one message listing every bad key', async () => {
     const bad = npmStart({ PORT: 'eighty', LOG_LEVEL: 'chatty', DATA_DIR: dataDir });

@@ -51,5 +51,5 @@ describe('npm run user:create', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 180_000);
 });

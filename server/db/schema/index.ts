@@ -5,3 +5,4 @@ export * from './meta.ts';
 export * from './users.ts';
 export * from './events.ts';
 export * from './inspections.ts';
+export * from './findings.ts';

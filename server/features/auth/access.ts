@@ -39,6 +39,18 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /api/inspections/:id': 'read',
   'PATCH /api/inspections/:id': 'inspections.record',
   'POST /api/inspections/:id/tracks': 'inspections.record',
+  'GET /api/findings': 'read',
+  'POST /api/findings': 'findings.record',
+  'GET /api/findings/:id': 'read',
+  'PATCH /api/findings/:id': 'findings.record',
+  // The workflow decides which party may take which step; viewers and admins take none.
+  'POST /api/findings/:id/transitions': 'findings.record',
+  'POST /api/findings/:id/tasks': 'findings.assign',
+  'POST /api/findings/:id/attachments': 'findings.record',
+  'GET /api/attachments/:id/file': 'read',
+  'GET /api/tasks': 'read',
+  'GET /api/tasks/counts': 'read',
+  'PATCH /api/tasks/:id': 'tasks.work',
 };
 
 /** The client's address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */

@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { isoDate } from '../../lib/dates.ts';
 import { areaCode } from '../../lib/geo.ts';
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), '不是有效日期');
 
 /** A period preset: a year (2026), a quarter (2026-Q3) or a month (2026-07). */
 const period = z.string().regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, '期间须为年（2026）、季度（2026-Q3）或月份（2026-07）');

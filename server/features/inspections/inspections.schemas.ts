@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { isoDate } from '../../lib/dates.ts';
 import { areaCode } from '../../lib/geo.ts';
 import { inputCoordinateSystems, inspectionStatuses } from '../../lib/vocabulary.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 const id = z.number().int().positive();
 
 const fields = {

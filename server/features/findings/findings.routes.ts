@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from '../../app-env.ts';
+import { queryRows } from '../../db/backend.ts';
+import { errorBody } from '../../lib/errors.ts';
+import { zJson, zParam, zQuery } from '../../lib/validate.ts';
+import { addFindingAttachment, findingAttachments } from '../attachments/attachments.service.ts';
+import { clientIp } from '../auth/access.ts';
+import { createTaskBody } from '../tasks/tasks.schemas.ts';
+import { createAdHocTask, listTasks } from '../tasks/tasks.service.ts';
+import { createFindingBody, findingParams, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
+import { createFinding, getFindingRow, listFindings, updateFinding } from './findings.service.ts';
+import { loadWorkflowFinding, transitionFinding, workflowView } from './transitions.service.ts';
+
+/** `/api/findings`: problems (问题) from clue to closure (销号) — 盯整改 and 派任务. */
+export const findingsRoutes = new Hono<AppEnv>()
+  .get('/', zQuery(listFindingsQuery), async (c) => {
+    const q = c.req.valid('query');
+    const body = await listFindings(c.var.database.db, c.var.config, q);
+    return q.format === 'geojson' ? c.body(JSON.stringify(body), 200, { 'content-type': 'application/geo+json; charset=utf-8' }) : c.json(body, 200);
+  })
+  .post('/', zJson(createFindingBody), async (c) =>
+    c.json(await createFinding(c.var.database, c.var.config, c.var.actor!, c.req.valid('json'), clientIp(c)), 201),
+  )
+  .get('/:id', zParam(findingParams), async (c) => {
+    const { id } = c.req.valid('param');
+    const { database, config } = c.var;
+    const row = await getFindingRow(database.db, config, id);
+    const facts = row && (await loadWorkflowFinding(database.db, id));
+    if (!row || !facts) return c.json(errorBody('not_found', `没有编号为 ${id} 的问题`), 404);
+    const [place] = await queryRows<{ geometry: unknown; areas: unknown; county: unknown }>(
+      database.db,
+      sql`select ST_AsGeoJSON(f.geom, 7)::json as geometry,
+                 coalesce((select json_agg(json_build_object('code', a.code, 'nameZh', a.name_zh, 'nameEn', a.name_en, 'category', a.category, 'zone', fa.zone) order by a.code)
+                           from finding_areas fa join protected_areas a on a.id = fa.area_id where fa.finding_id = f.id), '[]'::json) as areas,
+                 (select json_build_object('code', c.code, 'nameZh', c.name_zh, 'nameEn', c.name_en) from counties c where c.code = f.county_code) as county
+          from findings f where f.id = ${id}`,
+    );
+    const tasks = await listTasks(database.db, c.var.actor!, { finding: id });
+    const attachments = await findingAttachments(database.db, id);
+    return c.json({ ...row, ...place, areasDetail: place.areas, areas: row.areas, tasks, attachments, ...workflowView(facts, c.var.actor!) }, 200);
+  })
+  .patch('/:id', zParam(findingParams), zJson(updateFindingBody), async (c) =>
+    c.json(await updateFinding(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 200),
+  )
+  .post('/:id/transitions', zParam(findingParams), async (c) => {
+    const body = await c.req.json().catch(() => undefined);
+    if (body === undefined) return c.json(errorBody('invalid_json', '请求内容不是有效的 JSON'), 400);
+    return c.json(await transitionFinding(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, body, clientIp(c)), 200);
+  })
+  .post('/:id/tasks', zParam(findingParams), zJson(createTaskBody), async (c) =>
+    c.json(await createAdHocTask(c.var.database, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 201),
+  )
+  .post(
+    '/:id/attachments',
+    zParam(findingParams),
+    async (c, next) =>
+      bodyLimit({
+        maxSize: c.var.config.uploadMaxMb * 1024 * 1024 + 64 * 1024,
+        onError: (cc) => cc.json(errorBody('file_too_large', `文件超过 ${c.var.config.uploadMaxMb} MB 的上限`), 413),
+      })(c, next),
+    async (c) => {
+      const form = await c.req.parseBody().catch(() => null);
+      const file = form?.file;
+      if (!form || !(file instanceof File)) {
+        return c.json(errorBody('invalid_request', '请求内容有误：file', [{ path: 'file', message: '请以 multipart/form-data 上传文件（字段名 file）' }]), 400);
+      }
+      const row = await addFindingAttachment(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, clientIp(c));
+      return c.json(row, 201);
+    },
+  );

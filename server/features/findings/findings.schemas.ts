@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { isoDate } from '../../lib/dates.ts';
+import { areaCode, countyCode, pointOrPolygon } from '../../lib/geo.ts';
+import { approvalStatuses, findingCategories, findingSources, findingStates, inputCoordinateSystems } from '../../lib/vocabulary.ts';
+
+
+const facts = {
+  title: z.string().trim().min(1, '请输入标题').max(200, '标题最多 200 个字符'),
+  category: z.enum(findingCategories),
+  source: z.enum(findingSources),
+  description: z.string().trim().min(1, '请输入问题描述').max(10_000, '描述最多 10000 个字符'),
+  batch: z.string().trim().max(100, '批次最多 100 个字符').nullable(),
+  discoveredAt: isoDate,
+  constructedAt: isoDate.nullable(),
+  approval: z.enum(approvalStatuses),
+  geometry: pointOrPolygon,
+  /** The datum of the coordinates sent; GCJ-02 (高德/腾讯) and BD-09 (百度) are converted, only WGS84 is stored. */
+  coordinateSystem: z.enum(inputCoordinateSystems),
+  inspectionId: z.number().int().positive().nullable(),
+};
+
+export const createFindingBody = z
+  .object({
+    ...facts,
+    batch: facts.batch.optional(),
+    constructedAt: facts.constructedAt.optional(),
+    approval: facts.approval.default('unknown'),
+    coordinateSystem: facts.coordinateSystem.default('wgs84'),
+    inspectionId: facts.inspectionId.optional(),
+  })
+  .strict();
+
+export const updateFindingBody = z
+  .object({ ...facts, version: z.number().int().positive() })
+  .partial()
+  .required({ version: true })
+  .strict();
+
+export const findingParams = z.object({ id: z.coerce.number().int().positive('问题编号须为正整数').max(2147483647) });
+
+const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const list = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(values)).max(values.length));
+
+/** Filters, sort and keyset paging of the findings list (and the map's GeoJSON). */
+export const listFindingsQuery = z
+  .object({
+    state: list(findingStates).optional(),
+    category: list(findingCategories).optional(),
+    source: list(findingSources).optional(),
+    area: areaCode.optional(),
+    county: countyCode.optional(),
+    department: z.coerce.number().int().positive().optional(),
+    overdue: bool.optional(),
+    escalated: bool.optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    bbox: z
+      .string()
+      .transform((s) => s.split(',').map(Number))
+      .pipe(
+        z
+          .tuple([z.number().finite(), z.number().finite(), z.number().finite(), z.number().finite()], { message: 'bbox 须为 最小经度,最小纬度,最大经度,最大纬度' })
+          .refine(([a, b, c, d]) => a < c && b < d && a >= -180 && c <= 180 && b >= -90 && d <= 90, 'bbox 须为 最小经度,最小纬度,最大经度,最大纬度'),
+      )
+      .optional(),
+    q: z.string().trim().min(1).max(100, '搜索词最长 100 个字符').optional(),
+    sort: z.enum(['newest', 'overdue_first']).default('newest'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    /** Opaque cursor from the previous page's `nextCursor`. */
+    cursor: z.string().max(200).optional(),
+    format: z.enum(['json', 'geojson']).default('json'),
+  })
+  .strict();

@@ -1,0 +1,247 @@
+/** Findings end to end through the API: capture and spatial join, the chain to closure, tasks, evidence, lists. */
+import { sql } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { todayInChina } from '../../server/features/findings/findings.service.ts';
+import { createLogger } from '../../server/lib/log.ts';
+import { client, signIn } from '../helpers/auth.ts';
+import { describeEachBackend, testConfig } from '../helpers/backends.ts';
+
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const today = todayInChina();
+/** Bytes that open like a JPEG: the portal decides types by content, not by name. */
+const jpeg = () => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+const pdf = () => new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+describeEachBackend('findings', (ctx) => {
+  const ids: Record<string, number> = {};
+  let coreOf01: [number, number];
+  let insideXiashan: [number, number];
+  beforeAll(async () => {
+    for (const r of await ctx().database.rows<{ code: string; id: number }>(sql`select code, id from departments where code in ('eco', 'nr', 'water', 'eco-linqu')`)) ids[r.code] = r.id;
+    const [p] = await ctx().database.rows<{ x: number; y: number }>(
+      sql`select ST_X(p)::float8 as x, ST_Y(p)::float8 as y from (select ST_PointOnSurface(z.geom) as p from area_zones z join protected_areas a on a.id = z.area_id where a.code = 'WF-PA-01' and z.zone = 'core') q`,
+    );
+    coreOf01 = [p.x, p.y];
+    const [q] = await ctx().database.rows<{ x: number; y: number }>(
+      sql`select ST_X(p)::float8 as x, ST_Y(p)::float8 as y from (select ST_PointOnSurface(geom) as p from protected_areas where code = 'WF-PA-15') q`,
+    );
+    insideXiashan = [q.x, q.y];
+  });
+
+  const newFinding = (over: Record<string, unknown> = {}) => ({
+    title: '河道内非法采砂',
+    category: 'mining',
+    source: 'remote_sensing',
+    description: '遥感监测发现河道内新增采砂坑',
+    discoveredAt: '2026-05-20',
+    geometry: { type: 'Point', coordinates: insideXiashan },
+    ...over,
+  });
+  const upload = async (username: string, findingId: number, name: string, bytes: Uint8Array<ArrayBuffer>) => {
+    const cookie = await signIn(ctx().app, username);
+    const form = new FormData();
+    form.set('file', new File([bytes], name));
+    return ctx().app.request(`/api/findings/${findingId}/attachments`, { method: 'POST', body: form, headers: { cookie, origin: 'http://localhost' } });
+  };
+
+  it('captures a clue with a serial, the areas and zone it lies in, and its county', async () => {
+    const insp = await ctx().as('insp');
+    const res = await insp('/api/findings', { json: newFinding({ geometry: { type: 'Point', coordinates: coreOf01 }, constructedAt: '1975-06-01' }) });
+    expect(res.status).toBe(201);
+    const f = await res.json();
+    expect(f).toMatchObject({ serial: expect.stringMatching(/^WF-2026-\d{4}$/), state: 'clue', version: 1, areas: ['WF-PA-01', 'WF-PA-38'], zone: 'core', countyCode: '370724', nature: 'historical', warnings: [] });
+    const next = await (await insp('/api/findings', { json: newFinding() })).json();
+    expect(Number(next.serial.slice(-4))).toBe(Number(f.serial.slice(-4)) + 1);
+    expect(next).toMatchObject({ areas: ['WF-PA-15'], zone: null, nature: null });
+    const older = await (await insp('/api/findings', { json: newFinding({ discoveredAt: '2025-03-02' }) })).json();
+    expect(older.serial).toMatch(/^WF-2025-\d{4}$/);
+  });
+
+  it('measures a polygon in m² and 亩, and accepts a place outside every area only as "other", with a warning', async () => {
+    const insp = await ctx().as('insp');
+    const [x, y] = insideXiashan;
+    const d = 0.0005;
+    const polygon = { type: 'Polygon', coordinates: [[[x - d, y - d], [x + d, y - d], [x + d, y + d], [x - d, y + d], [x - d, y - d]]] };
+    const f = await (await insp('/api/findings', { json: newFinding({ category: 'construction', geometry: polygon }) })).json();
+    expect(f.areaM2).toBeGreaterThan(8000);
+    expect(f.areaM2).toBeLessThan(10_000);
+    expect(f.areaMu).toBeCloseTo(f.areaM2 / 666.6667, 1);
+    const far = { type: 'Point', coordinates: [119.9, 35.6] };
+    const refused = await insp('/api/findings', { json: newFinding({ geometry: far }) });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.issues).toEqual([{ path: 'geometry', message: '位置不在任何自然保护地内；保护地外的问题只能按“其他”类别登记' }]);
+    const other = await (await insp('/api/findings', { json: newFinding({ category: 'other', geometry: far }) })).json();
+    expect(other.areas).toEqual([]);
+    expect(other.warnings).toEqual([{ code: 'outside_areas', message: '位置不在任何自然保护地内，已按“其他”登记，请核实坐标' }]);
+  });
+
+  it('converts GCJ-02 input to WGS84 before storing it', async () => {
+    const insp = await ctx().as('insp');
+    const gcj = [insideXiashan[0] + 0.006, insideXiashan[1] + 0.0005];
+    const f = await (await insp('/api/findings', { json: newFinding({ geometry: { type: 'Point', coordinates: gcj }, coordinateSystem: 'gcj02' }) })).json();
+    const detail = await (await insp(`/api/findings/${f.id}`)).json();
+    const [lon, lat] = detail.geometry.coordinates;
+    expect(Math.abs(lon - insideXiashan[0])).toBeLessThan(0.0008);
+    expect(Math.abs(lat - insideXiashan[1])).toBeLessThan(0.0008);
+    expect(lon).toBeLessThan(gcj[0]);
+  });
+
+  it('refuses bad findings with the fields named', async () => {
+    const insp = await ctx().as('insp');
+    const bowtie = { type: 'Polygon', coordinates: [[[119.40, 36.40], [119.41, 36.41], [119.41, 36.40], [119.40, 36.41], [119.40, 36.40]]] };
+    const invalid = await insp('/api/findings', { json: newFinding({ geometry: bowtie }) });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error.issues[0]).toEqual({ path: 'geometry', message: expect.stringMatching(/^几何图形无效：Self-intersection/) });
+    const bad = await insp('/api/findings', { json: { title: '', category: 'logging', source: 'rumour', description: 'x', discoveredAt: '2026-13-01', geometry: { type: 'Point', coordinates: [121.9, 36] } } });
+    expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['title', 'category', 'source', 'discoveredAt', 'geometry.coordinates']);
+    const viewer = await ctx().as('viewer');
+    expect((await viewer('/api/findings', { json: newFinding() })).status).toBe(403);
+  });
+
+  it('walks a finding from clue to closure with a second department accepting, tasks and timeline following', async () => {
+    const coord = await ctx().as('coord');
+    const nr = await ctx().as('nr');
+    const eco = await ctx().as('eco');
+    const lq = await ctx().as('lq');
+    let f = await (await coord('/api/findings', { json: newFinding({ category: 'mining' }) })).json();
+    const step = async (as: typeof coord, body: Record<string, unknown>) => {
+      const res = await as(`/api/findings/${f.id}/transitions`, { json: { version: f.version, ...body } });
+      const json = await res.json();
+      if (res.status === 200) f = json;
+      return { status: res.status, body: json };
+    };
+
+    // Only a coordinator hands a clue over for verification.
+    expect((await step(nr, { to: 'verifying', verifyingDepartmentId: ids.nr, dueDate: addDays(today, 10) })).status).toBe(403);
+    expect((await step(coord, { to: 'closed', ticks: [] })).body).toEqual({
+      error: { code: 'illegal_transition', message: '当前状态为“线索”，不能直接变为“已销号”（可变为：“核查中”）' },
+    });
+    expect((await step(coord, { to: 'verifying', verifyingDepartmentId: ids.nr, dueDate: addDays(today, 10) })).body.state).toBe('verifying');
+    const inbox = await (await nr('/api/tasks?mine=1')).json();
+    expect(inbox.tasks.filter((t: { finding: { id: number } }) => t.finding.id === f.id).map((t: { kind: string; status: string }) => [t.kind, t.status])).toEqual([['verify', 'open']]);
+    expect((await (await nr('/api/tasks/counts')).json()).open).toBeGreaterThanOrEqual(1);
+
+    // The verifying department confirms it.
+    const photo = await (await upload('nr', f.id, '现场.jpg', jpeg())).json();
+    expect(photo).toMatchObject({ mimeType: 'image/jpeg', fileName: '现场.jpg', sizeBytes: 22, takenAt: null });
+    expect((await step(lq, { to: 'confirmed', note: '属实' })).status).toBe(403);
+    expect((await step(nr, { to: 'confirmed', note: '现场核实，采砂坑面积约 2 亩', evidenceIds: [photo.id] })).body.state).toBe('confirmed');
+
+    // The coordinator sets the plan: natural resources leads, water cooperates.
+    const deadline = addDays(today, 60);
+    const plan = await step(coord, { to: 'rectifying', measures: ['exit', 'restore'], leadDepartmentId: ids.nr, cooperatingDepartmentIds: [ids.water], deadline });
+    expect(plan.body).toMatchObject({ state: 'rectifying', leadDepartmentId: ids.nr, cooperatingDepartmentIds: [ids.water], deadline, overdue: false });
+    const tasks = async () =>
+      (await (await coord(`/api/findings/${f.id}`)).json()).tasks.map((t: { kind: string; status: string; department: { code: string } | null }) => `${t.kind}:${t.department?.code ?? '-'}:${t.status}`).sort();
+    expect(await tasks()).toEqual(['rectify:nr:open', 'rectify:water:open', 'verify:nr:done']);
+
+    // The lead reports completion with evidence.
+    const report = await (await upload('nr', f.id, '整改报告.pdf', pdf())).json();
+    expect((await step(nr, { to: 'pending_acceptance', report: '已退出并复绿', evidenceIds: [] })).status).toBe(400);
+    expect((await step(nr, { to: 'pending_acceptance', report: '已退出并复绿', evidenceIds: [report.id] })).body.state).toBe('pending_acceptance');
+    expect(await tasks()).toEqual(['accept:-:open', 'rectify:nr:done', 'rectify:water:done', 'verify:nr:done']);
+
+    // Acceptance: not by the rectifiers; every closing condition ticked with evidence.
+    const detail = await (await coord(`/api/findings/${f.id}`)).json();
+    expect(detail.closing.conditions.map((c: { code: string }) => c.code)).toEqual(
+      expect.arrayContaining(['water_power_cut', 'materials_cleared', 'equipment_cleared', 'demolished_or_converted', 'restoration_stable']),
+    );
+    expect((await step(nr, { to: 'closed', ticks: [] })).status).toBe(403);
+    const ticks = detail.closing.conditions.map((c: { code: string }) => ({ code: c.code, evidenceIds: [report.id] }));
+    const partial = await step(eco, { to: 'closed', ticks: ticks.slice(1) });
+    expect(partial.status).toBe(400);
+    expect(partial.body.error.issues[0].message).toMatch(/^以下销号条件尚未勾选或缺少证据：/);
+    expect((await step(eco, { to: 'closed', ticks, note: '验收合格' })).body.state).toBe('closed');
+    expect(await tasks()).toEqual(['accept:-:done', 'rectify:nr:done', 'rectify:water:done', 'verify:nr:done']);
+
+    const timeline = (await (await coord(`/api/events?entity=finding&id=${f.id}`)).json()).events;
+    expect(timeline.map((e: { action: string; actor: { label: string } }) => `${e.action} by ${e.actor.label}`)).toEqual([
+      'finding.created by coord',
+      'finding.verifying by coord',
+      'finding.attachment_added by nr',
+      'finding.confirmed by nr',
+      'finding.rectifying by coord',
+      'finding.attachment_added by nr',
+      'finding.pending_acceptance by nr',
+      'finding.closed by eco',
+    ]);
+    const files = (await (await coord(`/api/findings/${f.id}`)).json()).attachments;
+    expect(files.map((a: { eventId: number | null }) => a.eventId !== null)).toEqual([true, true]);
+    const download = await coord(files[1].url);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(pdf());
+  });
+
+  it('never loses an update: of two edits from the same version one gets 409', async () => {
+    const coord = await ctx().as('coord');
+    const nr = await ctx().as('nr');
+    const f = await (await coord('/api/findings', { json: newFinding() })).json();
+    const [a, b] = await Promise.all([
+      coord(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version, title: '标题甲' } }),
+      nr(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version, title: '标题乙' } }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const kept = (await (await coord(`/api/findings/${f.id}`)).json()).title;
+    const winner = a.status === 200 ? '标题甲' : '标题乙';
+    expect(kept).toBe(winner);
+    const stale = await coord(`/api/findings/${f.id}/transitions`, { json: { to: 'verifying', version: f.version, verifyingDepartmentId: ids.nr, dueDate: addDays(today, 5) } });
+    expect(stale.status).toBe(409);
+    expect((await stale.json()).error.code).toBe('conflict');
+  });
+
+  it('accepts only JPEG, PNG, WebP and PDF evidence, under UPLOAD_MAX_MB', async () => {
+    const coord = await ctx().as('coord');
+    const f = await (await coord('/api/findings', { json: newFinding() })).json();
+    const text = await upload('coord', f.id, 'notes.jpg', new TextEncoder().encode('just text pretending'));
+    expect(text.status).toBe(415);
+    expect(await text.json()).toEqual({ error: { code: 'unsupported_format', message: '文件 notes.jpg 不是 JPEG、PNG、WebP 图片或 PDF 文档，不能作为证据上传' } });
+    const small = createApp({ database: ctx().database, config: testConfig({ uploadMaxMb: 0.001 }), log: createLogger('silent') });
+    const cookie = await signIn(small, 'coord');
+    const form = new FormData();
+    form.set('file', new File([new Uint8Array(4096).fill(0xff)], 'big.jpg'));
+    const big = await small.request(`/api/findings/${f.id}/attachments`, { method: 'POST', body: form, headers: { cookie, origin: 'http://localhost' } });
+    expect(big.status).toBe(413);
+  });
+
+  it('lists with filters, keyset paging stable under inserts, and GeoJSON for the map', async () => {
+    const coord = await ctx().as('coord');
+    const batch = `B-${Math.random().toString(36).slice(2, 8)}`;
+    for (let i = 0; i < 5; i++) await coord('/api/findings', { json: newFinding({ title: `分页测试 ${i}`, batch, discoveredAt: `2026-06-0${i + 1}` }) });
+    const page1 = await (await coord(`/api/findings?q=${encodeURIComponent('分页测试')}&limit=2`)).json();
+    expect(page1.findings.map((f: { title: string }) => f.title)).toEqual(['分页测试 4', '分页测试 3']);
+    await coord('/api/findings', { json: newFinding({ title: '分页测试 新', batch, discoveredAt: '2026-06-09' }) });
+    const page2 = await (await coord(`/api/findings?q=${encodeURIComponent('分页测试')}&limit=2&cursor=${page1.nextCursor}`)).json();
+    const page3 = await (await coord(`/api/findings?q=${encodeURIComponent('分页测试')}&limit=2&cursor=${page2.nextCursor}`)).json();
+    expect([...page2.findings, ...page3.findings].map((f: { title: string }) => f.title)).toEqual(['分页测试 2', '分页测试 1', '分页测试 0']);
+    expect(page3.nextCursor).toBeNull();
+    expect((await coord('/api/findings?cursor=not-a-cursor')).status).toBe(400);
+
+    const geo = await coord('/api/findings?format=geojson&state=clue&category=mining&bbox=119.0,36.0,120.0,37.0&limit=500');
+    expect(geo.headers.get('content-type')).toMatch(/geo\+json/);
+    const fc = await geo.json();
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.features.length).toBeGreaterThan(0);
+    for (const feature of fc.features) {
+      expect(Object.keys(feature.properties)).toEqual(expect.arrayContaining(['id', 'serial', 'state', 'category', 'overdue']));
+      expect(feature.properties.state).toBe('clue');
+    }
+    const bad = await coord('/api/findings?state=lost&bbox=1,2,3');
+    expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['state.0', 'bbox']);
+  });
+
+  it('derives overdue and escalated from the running deadline', async () => {
+    const coord = await ctx().as('coord');
+    const f = await (await coord('/api/findings', { json: newFinding({ title: '逾期测试' }) })).json();
+    await coord(`/api/findings/${f.id}/transitions`, { json: { to: 'verifying', version: f.version, verifyingDepartmentId: ids.nr, dueDate: today } });
+    // The due date slips into the past (as days pass): overdue, then escalated after 30 days.
+    await ctx().database.rows(sql`update tasks set due_on = ${addDays(today, -3)}::date where finding_id = ${f.id}`);
+    expect(await (await coord(`/api/findings/${f.id}`)).json()).toMatchObject({ overdue: true, escalated: false });
+    await ctx().database.rows(sql`update tasks set due_on = ${addDays(today, -31)}::date where finding_id = ${f.id}`);
+    expect(await (await coord(`/api/findings/${f.id}`)).json()).toMatchObject({ overdue: true, escalated: true });
+    const escalatedIds = (await (await coord('/api/findings?escalated=1&limit=500')).json()).findings.map((x: { id: number }) => x.id);
+    expect(escalatedIds).toContain(f.id);
+    const counts = await (await (await ctx().as('nr'))('/api/tasks/counts')).json();
+    expect(counts.overdue).toBeGreaterThanOrEqual(1);
+  });
+});
