@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../lib/log.ts';
 import { DatabaseSetupError, openPglite, openPostgres, type Database } from './backend.ts';
+import { seedSampleInspections } from './seed-inspections.ts';
 import { seedDemoAccounts, seedSampleData } from './seed.ts';
 
 /** PGlite has no lock of its own on its folder; two processes on one folder would corrupt it. */
@@ -66,6 +67,8 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
       } else {
         log.info(`sample data not loaded again: ${result.reason}`);
       }
+      const inspections = await seedSampleInspections(database);
+      if (inspections.seeded) log.info(`loaded ${inspections.inspections} sample joint inspections with ${inspections.tracks} tracks`);
     }
     if (config.seedDemo) {
       // A generated password is printed this once; later starts find the accounts and print nothing.
