@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../lib/log.ts';
 import { DatabaseSetupError, openPglite, openPostgres, type Database } from './backend.ts';
+import { seedSampleFindings } from './seed-findings.ts';
 import { seedSampleInspections } from './seed-inspections.ts';
 import { seedDemoAccounts, seedSampleData } from './seed.ts';
 
@@ -69,6 +70,8 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
       }
       const inspections = await seedSampleInspections(database);
       if (inspections.seeded) log.info(`loaded ${inspections.inspections} sample joint inspections with ${inspections.tracks} tracks`);
+      const findings = await seedSampleFindings(database, { storageDir: config.storageDir });
+      if (findings.seeded) log.info(`loaded ${findings.findings} sample findings with their history`);
     }
     if (config.seedDemo) {
       // A generated password is printed this once; later starts find the accounts and print nothing.

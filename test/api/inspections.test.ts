@@ -105,6 +105,11 @@ describeEachBackend('joint inspections', (ctx) => {
     const broken = await upload(as as never, id, 'broken.gpx', '<gpx><trk><trkseg><trkpt lat="36.4"');
     expect(broken.status).toBe(422);
     expect((await broken.json()).error.code).toBe('malformed_file');
+    const form = new FormData();
+    form.set('file', new File([gpx(across)], 'preview.gpx'));
+    const preview = await as(`/api/inspections/${id}/tracks?dryRun=1`, { method: 'POST', body: form });
+    expect(preview.status).toBe(200);
+    expect(await preview.json()).toMatchObject({ dryRun: true, format: 'gpx', pointCount: 9, checkpoints: 1, tracks: { type: 'MultiLineString' } });
     const noFile = await as(`/api/inspections/${id}/tracks`, { method: 'POST', body: new FormData() });
     expect(noFile.status).toBe(400);
     const [{ n }] = await ctx().database.rows<{ n: number }>(sql`select count(*)::int as n from inspection_tracks where inspection_id = ${id}`);

@@ -126,6 +126,12 @@ describeEachBackend('coverage', (ctx) => {
     expect(new Set(q1Only.features.map((f: { properties: { count: number } }) => f.properties.count))).toEqual(new Set([1]));
   });
 
+  it('gives the tracks of a window for the map', async () => {
+    const tracks = await (await (await ctx().as('viewer'))('/api/coverage/tracks?from=2026-03-01&to=2026-04-30')).json();
+    expect(tracks.features.map((f: { properties: { joint: boolean } }) => f.properties.joint).sort()).toEqual([false, true]);
+    expect(tracks.features[0].geometry.type).toBe('MultiLineString');
+  });
+
   it('refuses a swath outside 10–2,000 m and malformed periods', async () => {
     const tooWide = await coverage('?swath=2001');
     expect(tooWide).toEqual({

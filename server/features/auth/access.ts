@@ -33,6 +33,7 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /api/events': 'read',
   'GET /api/coverage': 'read',
   'GET /api/coverage/grid': 'read',
+  'GET /api/coverage/tracks': 'read',
   'GET /api/coverage/:code': 'read',
   'GET /api/inspections': 'read',
   'POST /api/inspections': 'inspections.record',

@@ -6,13 +6,17 @@ import { errorBody } from '../../lib/errors.ts';
 import { zParam, zQuery } from '../../lib/validate.ts';
 import { coverageParams, coverageQuery, gridQuery } from './coverage.schemas.ts';
 import { coverageReport } from './coverage.service.ts';
-import { areaCoverageGeometry, effortGrid } from './coverage.sql.ts';
+import { areaCoverageGeometry, effortGrid, windowTracks } from './coverage.sql.ts';
 
 /** `/api/coverage`: where the departments have, and have not, been (看覆盖). */
 export const coverageRoutes = new Hono<AppEnv>()
   .get('/', zQuery(coverageQuery), async (c) => c.json(await coverageReport(c.var.database.db, c.req.valid('query')), 200))
   .get('/grid', zQuery(gridQuery), async (c) => {
     const [row] = await queryRows<{ body: string }>(c.var.database.db, effortGrid(c.req.valid('query')));
+    return c.body(row.body, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
+  })
+  .get('/tracks', zQuery(gridQuery), async (c) => {
+    const [row] = await queryRows<{ body: string }>(c.var.database.db, windowTracks(c.req.valid('query')));
     return c.body(row.body, 200, { 'content-type': 'application/geo+json; charset=utf-8' });
   })
   .get('/:code', zParam(coverageParams), zQuery(coverageQuery), async (c) => {

@@ -34,12 +34,16 @@ const visits = sql`
       where c.inspection_id = i.id and c.deleted_at is null and c.geom && a.geom and ST_Intersects(c.geom, a.geom))`;
 
 /**
- * Per area, the union of the window's tracks buffered by the swath on the spheroid (ST_Buffer on
- * geography works in a local projection, so metres are metres). `ST_Expand(a.geom, swath / 80000)`
- * is a bounding box at least the swath wide at this latitude (1° ≥ 80 km here), for the index.
+ * Per area, the window's tracks within reach of it, buffered by the swath on the spheroid.
+ * Each track is first cut to the area's box widened by the swath (`ST_ClipByBox2D`, cheap), the
+ * pieces are collected and buffered once as geography (which works in a local metric projection, so
+ * metres are metres) — one buffer per area instead of a union of one buffer per track.
+ * `ST_Expand(a.geom, swath / 80000)` is at least the swath wide at this latitude (1° ≥ 80 km here),
+ * and `t.geom && …` lets the GiST index pick the candidate tracks.
  */
 const swaths = (w: CoverageWindow, areaFilter: SQL) => sql`
-  select a.id as area_id, ST_Union(ST_Buffer(t.geom::geography, ${w.swath}::float8)::geometry) as g
+  select a.id as area_id,
+         ST_Buffer(ST_Collect(ST_ClipByBox2D(t.geom, ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)::box2d))::geography, ${w.swath}::float8)::geometry as g
   from protected_areas a
   join inspection_tracks t on t.deleted_at is null and t.geom && ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)
   join insp i on i.id = t.inspection_id and i.in_window
@@ -80,30 +84,48 @@ export function areaCoverageGeometry(w: CoverageWindow, code: string): SQL {
 
 /**
  * The effort grid: ~500 m square cells (in UTM zone 50N, where Weifang lies) counting the distinct
- * inspections of the window whose tracks pass through each cell; empty cells are left out.
+ * inspections of the window whose tracks pass through each cell; empty cells are left out. Tracks
+ * are densified to 100 m and each vertex names its cell, so only visited cells are ever built.
  */
 export function effortGrid(w: Omit<CoverageWindow, 'swath'>, cellMetres = 500): SQL {
   return sql`
     with insp as (${completedInspections({ ...w, swath: 0 })}),
-         track as (
-           select t.inspection_id, ST_Transform(t.geom, 32650) as g
+         vertex as (
+           select t.inspection_id, (ST_DumpPoints(ST_Segmentize(ST_Transform(t.geom, 32650), 100))).geom as p
            from inspection_tracks t join insp i on i.id = t.inspection_id and i.in_window
            where t.deleted_at is null),
-         extent as (select ST_Extent(g) as box from track),
          cell as (
-           select c.geom, c.i, c.j from extent, ST_SquareGrid(${cellMetres}::float8, ST_SetSRID(extent.box::geometry, 32650)) c
-           where extent.box is not null),
-         counted as (
-           select cell.i, cell.j, cell.geom, count(distinct track.inspection_id)::int as n
-           from cell join track on track.g && cell.geom and ST_Intersects(track.g, cell.geom)
-           group by cell.i, cell.j, cell.geom)
+           select floor(ST_X(p) / ${cellMetres}::float8)::int as i, floor(ST_Y(p) / ${cellMetres}::float8)::int as j,
+                  count(distinct inspection_id)::int as n
+           from vertex group by 1, 2)
     select json_build_object(
       'type', 'FeatureCollection',
       'features', coalesce(json_agg(json_build_object(
         'type', 'Feature',
-        'geometry', ST_AsGeoJSON(ST_Transform(counted.geom, 4326), 6)::json,
-        'properties', json_build_object('count', counted.n)
-      ) order by counted.i, counted.j), '[]'::json)
+        'geometry', ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(cell.i * ${cellMetres}::float8, cell.j * ${cellMetres}::float8,
+                                                              (cell.i + 1) * ${cellMetres}::float8, (cell.j + 1) * ${cellMetres}::float8, 32650), 4326), 6)::json,
+        'properties', json_build_object('count', cell.n)
+      ) order by cell.i, cell.j), '[]'::json)
     )::text as body
-    from counted`;
+    from cell`;
+}
+
+/** The window's tracks as one FeatureCollection (simplified to ~5 m for the map), with their inspection. */
+export function windowTracks(w: Omit<CoverageWindow, 'swath'>): SQL {
+  return sql`
+    with insp as (${completedInspections({ ...w, swath: 0 })})
+    select json_build_object(
+      'type', 'FeatureCollection',
+      'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature',
+        'id', t.id,
+        'geometry', ST_AsGeoJSON(ST_Simplify(t.geom, 0.00005), 6)::json,
+        'properties', json_build_object('id', t.id, 'inspectionId', t.inspection_id, 'title', i2.title, 'joint', i.joint,
+                                        'actualStart', i.actual_start, 'actualEnd', i.actual_end)
+      ) order by t.id), '[]'::json)
+    )::text as body
+    from inspection_tracks t
+    join insp i on i.id = t.inspection_id and i.in_window
+    join inspections i2 on i2.id = t.inspection_id
+    where t.deleted_at is null`;
 }

@@ -55,7 +55,8 @@ export const inspectionsRoutes = new Hono<AppEnv>()
         { name: file.name || 'track', bytes },
         fields.data.coordinateSystem,
         clientIp(c),
+        c.req.query('dryRun') === '1',
       );
-      return c.json(result, 201);
+      return c.json(result, 'dryRun' in result ? 200 : 201);
     },
   );

@@ -135,12 +135,26 @@ export async function addTrack(
   file: { name: string; bytes: Uint8Array },
   coordinateSystem: CoordinateSystem,
   ip: string,
+  dryRun = false,
 ) {
   const before = await getInspection(database.db, id);
   if (!before) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的检查`);
   assertParticipant(actor, (before.departments as { id: number }[]).map((d) => d.id));
   assertUploadSize(file.bytes, config.uploadMaxMb);
   const parsed = parseTrackFile({ fileName: file.name, bytes: file.bytes, coordinateSystem });
+  if (dryRun) {
+    // A preview: what would be stored, shown on the map before the person confirms.
+    return {
+      dryRun: true,
+      format: parsed.format,
+      pointCount: parsed.pointCount,
+      checkpoints: parsed.checkpoints.length,
+      timeRange: parsed.timeRange,
+      warnings: parsed.warnings,
+      tracks: toMultiLineString(parsed),
+      checkpointFeatures: { type: 'FeatureCollection', features: checkpointsToFeatures(parsed) },
+    };
+  }
   const sha256 = await storeFile(config.storageDir, file.bytes);
   return database.db.transaction(async (tx) => {
     let trackId: number | null = null;

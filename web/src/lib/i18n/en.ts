@@ -1,7 +1,13 @@
+import { coverageEn } from '../coverage/messages.en.ts';
+import { inspectionsEn } from '../inspections/messages.en.ts';
+import { findingsEn } from '../findings/messages.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English messages; the type makes a missing or extra key a compile error. */
 export const en: Record<MessageKey, string> = {
+  ...coverageEn,
+  ...inspectionsEn,
+  ...findingsEn,
   'app.title': 'Protected Areas Joint Enforcement',
   'app.shortTitle': 'PA Joint Enforcement',
   'app.region': 'Weifang',

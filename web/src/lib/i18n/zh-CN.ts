@@ -1,5 +1,12 @@
+import { coverageZhCN } from '../coverage/messages.zh-CN.ts';
+import { inspectionsZhCN } from '../inspections/messages.zh-CN.ts';
+import { findingsZhCN } from '../findings/messages.zh-CN.ts';
+
 /** Simplified Chinese messages, the portal's first language. Keys are the catalogue's contract. */
 export const zhCN = {
+  ...coverageZhCN,
+  ...inspectionsZhCN,
+  ...findingsZhCN,
   'app.title': '自然保护地联合执法',
   'app.shortTitle': '自然保护地联合执法',
   'app.region': '潍坊市',

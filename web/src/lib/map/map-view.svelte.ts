@@ -1,13 +1,16 @@
 import type { FeatureCollection } from 'geojson';
-import type { GeoJSONSource, Map as MaplibreMap, MapLayerMouseEvent, PaddingOptions } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, Map as MaplibreMap, MapGeoJSONFeature, MapLayerMouseEvent, MapMouseEvent, PaddingOptions } from 'maplibre-gl';
+import type { AreaPaint, MapOverlay } from './overlay.ts';
 import type { AreaCollection, AreaProperties, Bbox, CountyCollection, ZoneCollection } from '../api/types.ts';
 import { rankClickedAreas } from '../areas/filter.ts';
 import { landUrl } from './land.ts';
 import { maplibregl } from './maplibre.ts';
 import {
+  AREA_FILL_OPACITY,
   areaLabelFilter,
   areaLabelPoints,
   buildStyle,
+  categoryColorExpression,
   countySeatPoints,
   emptyCollection,
   labelTextField,
@@ -54,6 +57,10 @@ export class MapView {
   #hovered: string | null = null;
   #idleArmed = false;
   #selectedCode: string | null = null;
+  #overlayData = new Map<string, FeatureCollection>();
+  /** Overlay layers whose clicks are theirs alone: a click on one does not also pick the area beneath. */
+  #claimingLayers = new Set<string>();
+  #drawing: { click: (lngLat: [number, number]) => void; dblclick: (lngLat: [number, number]) => void } | null = null;
 
   constructor(container: HTMLElement, options: MapViewOptions) {
     this.#options = options;
@@ -190,11 +197,130 @@ export class MapView {
     this.fitBbox(WEIFANG_BBOX);
   }
 
+  /** Adds a page's own sources and layers (once), under the selection outline and the labels. */
+  addOverlay(overlay: MapOverlay): void {
+    this.#whenReady((map) => {
+      for (const id of overlay.sources) {
+        if (!map.getSource(id)) map.addSource(id, { type: 'geojson', data: this.#overlayData.get(id) ?? emptyCollection(), ...overlay.sourceOptions?.[id] });
+      }
+      for (const layer of overlay.layers) {
+        if (!map.getLayer(layer.id)) map.addLayer(layer, LAYER.selectionCasing);
+      }
+    });
+  }
+
+  /** Replaces the data of an overlay source (kept until the source exists). */
+  setOverlayData(id: string, data: FeatureCollection): void {
+    this.#overlayData.set(id, data);
+    this.#whenReady((map) => map.getSource<GeoJSONSource>(id)?.setData(data));
+  }
+
+  /** Shows or hides overlay layers. */
+  setLayersVisible(ids: readonly string[], visible: boolean): void {
+    this.#whenReady((map) => {
+      for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+    });
+  }
+
+  /** Paints the areas by a page's theme (e.g. coverage) instead of their category; null restores the categories. */
+  setAreaPaint(paint: AreaPaint | null): void {
+    this.#whenReady((map) => {
+      const hover: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false];
+      map.setPaintProperty(LAYER.areaFill, 'fill-color', paint ? paint.fillColor : categoryColorExpression());
+      map.setPaintProperty(LAYER.areaFill, 'fill-opacity', ['case', hover, paint ? Math.min(1, paint.fillOpacity + 0.15) : 0.8, paint ? paint.fillOpacity : AREA_FILL_OPACITY]);
+      map.setPaintProperty(LAYER.areaOutline, 'line-color', paint ? paint.lineColor : categoryColorExpression());
+      map.setPaintProperty(LAYER.areaOutline, 'line-width', paint ? paint.lineWidth : ['interpolate', ['linear'], ['zoom'], 7, 0.8, 12, 2]);
+    });
+  }
+
+  /**
+   * Hands the features under a click on any of these overlay layers to `handler` (the area beneath is
+   * then not picked); returns the function that stops it.
+   */
+  onLayerClick(layers: readonly string[], handler: (features: MapGeoJSONFeature[]) => void): () => void {
+    const map = this.map;
+    if (!map) return () => {};
+    const live = (): string[] => layers.filter((id) => map.getLayer(id));
+    const onClick = (event: MapMouseEvent) => {
+      const ids = live();
+      if (this.#drawing || ids.length === 0) return;
+      const features = map.queryRenderedFeatures(event.point, { layers: ids });
+      if (features.length > 0) handler(features);
+    };
+    const onMove = (event: MapMouseEvent) => {
+      const ids = live();
+      if (this.#drawing || ids.length === 0) return;
+      const hit = map.queryRenderedFeatures(event.point, { layers: ids }).length > 0;
+      if (hit) map.getCanvas().style.cursor = 'pointer';
+      else if (!this.#hovered) map.getCanvas().style.cursor = '';
+    };
+    for (const id of layers) this.#claimingLayers.add(id);
+    map.on('click', onClick);
+    map.on('mousemove', onMove);
+    return () => {
+      for (const id of layers) this.#claimingLayers.delete(id);
+      map.off('click', onClick);
+      map.off('mousemove', onMove);
+    };
+  }
+
+  /** Zooms in to where a cluster of a clustered overlay source splits into smaller ones. */
+  async expandCluster(sourceId: string, clusterId: number, center: [number, number]): Promise<void> {
+    const map = this.map;
+    const source = map?.getSource<GeoJSONSource>(sourceId);
+    if (!map || !source) return;
+    const zoom = await source.getClusterExpansionZoom(clusterId);
+    map.easeTo({ center, zoom: Math.min(zoom + 0.5, map.getMaxZoom()) });
+  }
+
+  /**
+   * Drawing mode: every click on the map goes to `handlers.click` (areas are not picked) and a
+   * double-click to `handlers.dblclick` instead of zooming; null ends it.
+   */
+  setDrawing(handlers: { click: (lngLat: [number, number]) => void; dblclick: (lngLat: [number, number]) => void } | null): void {
+    const map = this.map;
+    if (!map) return;
+    if (!this.#drawing && handlers) {
+      map.on('click', this.#onDrawClick);
+      map.on('dblclick', this.#onDrawDblclick);
+      map.doubleClickZoom.disable();
+    } else if (this.#drawing && !handlers) {
+      map.off('click', this.#onDrawClick);
+      map.off('dblclick', this.#onDrawDblclick);
+      map.doubleClickZoom.enable();
+    }
+    this.#drawing = handlers;
+    map.getCanvas().style.cursor = handlers ? 'crosshair' : '';
+  }
+
+  #onDrawClick = (event: MapMouseEvent): void => {
+    this.#drawing?.click([event.lngLat.lng, event.lngLat.lat]);
+  };
+
+  #onDrawDblclick = (event: MapMouseEvent): void => {
+    event.preventDefault();
+    this.#drawing?.dblclick([event.lngLat.lng, event.lngLat.lat]);
+  };
+
+  #claimedAt(event: MapLayerMouseEvent): boolean {
+    const map = this.map;
+    const ids = [...this.#claimingLayers].filter((id) => map?.getLayer(id));
+    return !!map && ids.length > 0 && map.queryRenderedFeatures(event.point, { layers: ids }).length > 0;
+  }
+
   /** Removes the map and its handle. */
   destroy(): void {
     if (window.__portal?.map === this.map) delete window.__portal;
     this.map?.remove();
     this.map = null;
+  }
+
+  // Overlay calls usually arrive before the style has loaded; they run once it has.
+  #whenReady(run: (map: MaplibreMap) => void): void {
+    const map = this.map;
+    if (!map) return;
+    if (this.status === 'ready') run(map);
+    else map.once('load', () => run(map));
   }
 
   #applyLabelFilter(): void {
@@ -248,6 +374,7 @@ export class MapView {
   }
 
   #onAreaClick(event: MapLayerMouseEvent): void {
+    if (this.#drawing || this.#claimedAt(event)) return;
     const codes = rankClickedAreas(this.#hits(event));
     if (codes.length > 0) this.#options.onPick(codes);
   }
@@ -263,6 +390,6 @@ export class MapView {
     if (this.#hovered) map.setFeatureState({ source: SOURCE.areas, id: this.#hovered }, { hover: false });
     if (code) map.setFeatureState({ source: SOURCE.areas, id: code }, { hover: true });
     this.#hovered = code;
-    map.getCanvas().style.cursor = code ? 'pointer' : '';
+    map.getCanvas().style.cursor = this.#drawing ? 'crosshair' : code ? 'pointer' : '';
   }
 }

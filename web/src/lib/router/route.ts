@@ -1,15 +1,31 @@
+import { coverageSearch, parseCoverageSearch, type CoverageParams } from '../coverage/period.ts';
+
 /** What the address bar names: the map (whole or one area), the login page, or an admin page. */
 export type Route =
   | { kind: 'home' }
   | { kind: 'area'; code: string }
   | { kind: 'login'; next: string | null }
   | { kind: 'admin-users' }
-  | { kind: 'admin-departments' };
+  | { kind: 'admin-departments' }
+  | { kind: 'coverage'; params: CoverageParams }
+  | { kind: 'inspections' }
+  | { kind: 'inspection'; id: number }
+  | { kind: 'findings' }
+  | { kind: 'finding-new' }
+  | { kind: 'finding'; id: number }
+  | { kind: 'tasks' };
 
 const AREA_PATH = /^\/areas\/([^/]+)\/?$/;
 const LOGIN_PATH = /^\/login\/?$/;
 const ADMIN_USERS_PATH = /^\/admin(?:\/users)?\/?$/;
 const ADMIN_DEPARTMENTS_PATH = /^\/admin\/departments\/?$/;
+const COVERAGE_PATH = /^\/coverage\/?$/;
+const INSPECTIONS_PATH = /^\/inspections\/?$/;
+const INSPECTION_PATH = /^\/inspections\/([1-9]\d{0,9})\/?$/;
+const FINDINGS_PATH = /^\/findings\/?$/;
+const FINDING_NEW_PATH = /^\/findings\/new\/?$/;
+const FINDING_PATH = /^\/findings\/([1-9]\d{0,9})\/?$/;
+const TASKS_PATH = /^\/tasks\/?$/;
 
 /** A base that no real page has, to resolve a relative `next` against and compare origins. */
 const PROBE_ORIGIN = 'http://portal.invalid';
@@ -37,7 +53,7 @@ export function safeNext(raw: string | null | undefined): string | null {
   return `${url.pathname}${url.search}${url.hash}`;
 }
 
-/** Reads a route from a URL path (and its query, which only the login page uses); anything unrecognised is the map. */
+/** Reads a route from a URL path (and its query, which the login and coverage pages use); anything unrecognised is the map. */
 export function parseRoute(pathname: string, search = ''): Route {
   const match = AREA_PATH.exec(pathname);
   if (match?.[1]) {
@@ -53,6 +69,15 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (LOGIN_PATH.test(pathname)) return { kind: 'login', next: safeNext(new URLSearchParams(search).get('next')) };
   if (ADMIN_USERS_PATH.test(pathname)) return { kind: 'admin-users' };
   if (ADMIN_DEPARTMENTS_PATH.test(pathname)) return { kind: 'admin-departments' };
+  if (COVERAGE_PATH.test(pathname)) return { kind: 'coverage', params: parseCoverageSearch(search) };
+  if (INSPECTIONS_PATH.test(pathname)) return { kind: 'inspections' };
+  const inspection = INSPECTION_PATH.exec(pathname);
+  if (inspection?.[1] && Number(inspection[1]) <= 2147483647) return { kind: 'inspection', id: Number(inspection[1]) };
+  if (FINDINGS_PATH.test(pathname)) return { kind: 'findings' };
+  if (FINDING_NEW_PATH.test(pathname)) return { kind: 'finding-new' };
+  const finding = FINDING_PATH.exec(pathname);
+  if (finding?.[1] && Number(finding[1]) <= 2147483647) return { kind: 'finding', id: Number(finding[1]) };
+  if (TASKS_PATH.test(pathname)) return { kind: 'tasks' };
   return { kind: 'home' };
 }
 
@@ -67,6 +92,20 @@ export function routePath(route: Route): string {
       return '/admin/users';
     case 'admin-departments':
       return '/admin/departments';
+    case 'coverage':
+      return `/coverage${coverageSearch(route.params)}`;
+    case 'inspections':
+      return '/inspections';
+    case 'inspection':
+      return `/inspections/${route.id}`;
+    case 'findings':
+      return '/findings';
+    case 'finding-new':
+      return '/findings/new';
+    case 'finding':
+      return `/findings/${route.id}`;
+    case 'tasks':
+      return '/tasks';
     case 'home':
       return '/';
   }

@@ -1,0 +1,275 @@
+/**
+ * Browser test of the coverage view and the inspection pages, on the built web app and the real
+ * server (fresh seeded database, no inspections). As the coordinator, the test records one joint
+ * inspection whose zig-zag track covers 昌乐太公湖 (WF-PA-37) completely and passes nowhere near
+ * 峡山湖 (WF-PA-15); then checks that the map paints the two areas in the legend's colours, that the
+ * table says what /api/coverage says, and that the inspection page draws the track.
+ */
+import * as turf from '@turf/turf';
+import type { Feature, MultiPolygon } from 'geojson';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COVERAGE_COLORS, COVERAGE_FILL_OPACITY, TRACK_COLOR, type CoverageClass } from '../../web/src/lib/coverage/coverage-style.ts';
+import { formatPercent } from '../../web/src/lib/coverage/format.ts';
+import { LAND_COLOR, SEA_COLOR } from '../../web/src/lib/map/style.ts';
+import {
+  launchBrowser,
+  signIn,
+  skipReason,
+  startPortal,
+  unexpectedErrors,
+  watchConsole,
+  type ConsoleError,
+  type ExpectedFailure,
+  type Portal,
+} from './support.ts';
+
+type Rgb = [number, number, number];
+const hex = (h: string): Rgb => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
+const blend = (top: Rgb, under: Rgb, alpha: number): Rgb => top.map((v, i) => v * alpha + under[i]! * (1 - alpha)) as Rgb;
+const dist = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+/** Each coverage class as its fill shows over land, plus land and sea. */
+const referenceColours: [string, Rgb][] = [
+  ...(Object.entries(COVERAGE_COLORS) as [CoverageClass, string][]).map(
+    ([k, c]) => [k, blend(hex(c), hex(LAND_COLOR), COVERAGE_FILL_OPACITY)] as [string, Rgb],
+  ),
+  ['land', hex(LAND_COLOR)],
+  ['sea', hex(SEA_COLOR)],
+];
+
+function classify(pixel: Rgb): string {
+  let best = '';
+  let bestDist = Infinity;
+  for (const [name, colour] of referenceColours) {
+    const d = dist(pixel, colour);
+    if (d < bestDist) [best, bestDist] = [name, d];
+  }
+  return best;
+}
+
+const COVERED = 'WF-PA-37';
+const UNVISITED = 'WF-PA-15';
+const PERIOD = '2026-Q2';
+const DAY = '2026-05-10';
+
+/** Lines back and forth across a bounding box, ~330 m apart: with a 200 m swath they cover all of it. */
+function zigzag([minX, minY, maxX, maxY]: number[]): [number, number][] {
+  const points: [number, number][] = [];
+  let eastward = true;
+  for (let y = minY! - 0.002; y <= maxY! + 0.003; y += 0.003) {
+    const [a, b] = eastward ? [minX! - 0.003, maxX! + 0.003] : [maxX! + 0.003, minX! - 0.003];
+    points.push([a, y], [b, y]);
+    eastward = !eastward;
+  }
+  return points;
+}
+
+describe.skipIf(skipReason !== null)(skipReason ? `coverage in the browser — skipped: ${skipReason}` : 'coverage in the browser', () => {
+  let portal: Portal;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: ConsoleError[];
+  let expectedErrors: ExpectedFailure[];
+  let inspectionId = 0;
+
+  /** An API call with the signed-in page's session. */
+  async function api(path: string, init: { method?: string; json?: unknown; multipart?: Record<string, unknown> } = {}) {
+    const response = await page.request.fetch(`${base}${path}`, {
+      method: init.method ?? 'GET',
+      data: init.json,
+      multipart: init.multipart as never,
+      headers: { origin: base },
+    });
+    expect(response.status(), `${init.method ?? 'GET'} ${path}: ${await response.text()}`).toBeLessThan(300);
+    return response.json();
+  }
+
+  beforeAll(async () => {
+    portal = await startPortal();
+    base = portal.base;
+    expectedErrors = [{ status: 401, url: `${base}/api/auth/me` }];
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN' });
+    page = await context.newPage();
+    consoleErrors = watchConsole(page);
+    await signIn(page, base, 'coord');
+
+    const { departments } = await api('/api/departments');
+    const eco = departments.find((d: { code: string }) => d.code === 'eco').id;
+    const nr = departments.find((d: { code: string }) => d.code === 'nr').id;
+    const area = await api(`/api/areas/${COVERED}`);
+    const created = await api('/api/inspections', {
+      method: 'POST',
+      json: { title: '太公湖联合巡查', leadDepartmentId: eco, departmentIds: [eco, nr], areaCodes: [COVERED], plannedStart: DAY, plannedEnd: DAY, members: [{ name: '张三' }] },
+    });
+    inspectionId = created.id;
+    const track = {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { name: '太公湖往返' }, geometry: { type: 'LineString', coordinates: zigzag(area.bbox) } }],
+    };
+    const imported = await api(`/api/inspections/${inspectionId}/tracks`, {
+      method: 'POST',
+      multipart: {
+        file: { name: 'taigong.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(track)) },
+        coordinateSystem: 'wgs84',
+      },
+    });
+    await api(`/api/inspections/${inspectionId}`, {
+      method: 'PATCH',
+      json: { version: imported.inspection.version, status: 'completed', actualStart: DAY, actualEnd: DAY },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.close();
+  });
+
+  /** Frames the map on an area, hides the tracks, and classifies the canvas pixels inside it. */
+  async function classesInside(code: string): Promise<string[]> {
+    const detail = await api(`/api/areas/${code}`);
+    const others = await api('/api/areas');
+    const inner = turf.buffer({ type: 'Feature', geometry: detail.geometry, properties: {} } as Feature<MultiPolygon>, -150, { units: 'meters' });
+    const [minX, minY, maxX, maxY] = detail.bbox as number[];
+    const candidates: [number, number][] = [];
+    for (let i = 1; i < 20; i++) {
+      for (let j = 1; j < 20; j++) {
+        const p: [number, number] = [minX! + ((maxX! - minX!) * i) / 20, minY! + ((maxY! - minY!) * j) / 20];
+        if (!inner || !turf.booleanPointInPolygon(p, inner as Feature<MultiPolygon>)) continue;
+        if (others.features.some((f: Feature<MultiPolygon> & { id: string }) => f.id !== code && turf.booleanPointInPolygon(p, f))) continue;
+        candidates.push(p);
+      }
+    }
+    const screen: { points: [number, number][]; label: [number, number] } = await page.evaluate(
+      async ({ bbox, pts, label }) => {
+        const map = (window as unknown as { __portal: { map: import('maplibre-gl').Map } }).__portal.map;
+        map.fitBounds(bbox as [number, number, number, number], { padding: 120, animate: false });
+        const idle = map.once('idle');
+        map.triggerRepaint();
+        await idle;
+        const px = (p: [number, number]) => {
+          const q = map.project(p);
+          return [Math.round(q.x), Math.round(q.y)] as [number, number];
+        };
+        return { points: pts.map(px), label: px(label) };
+      },
+      { bbox: detail.bbox, pts: candidates, label: detail.labelPoint },
+    );
+    const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
+    const png = PNG.sync.read(await page.screenshot());
+    const classes: string[] = [];
+    for (const [x, y] of screen.points) {
+      if (Math.abs(x - screen.label[0]) < 160 && Math.abs(y - screen.label[1]) < 40) continue;
+      const sx = x + Math.round(canvas.x);
+      const sy = y + Math.round(canvas.y);
+      // Keep clear of the legend, which sits over the map's top-left corner.
+      if (sx < canvas.x + 300 || sy < canvas.y + 60 || sx >= png.width || sy >= png.height) continue;
+      const o = (sy * png.width + sx) * 4;
+      classes.push(classify([png.data[o]!, png.data[o + 1]!, png.data[o + 2]!]));
+    }
+    return classes;
+  }
+
+  it('shades the fully covered area and the unvisited one as the legend says', async () => {
+    await page.goto(`${base}/coverage?period=${PERIOD}&swath=200`);
+    await page.waitForSelector('[data-coverage-state="ready"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-map-state="idle"]', { timeout: 90_000 });
+    // The tracks would be drawn over the fill being sampled; the legend switches them off.
+    await page.getByTestId('layer-tracks').uncheck();
+    // The legend lists the classes in the colours the map uses.
+    const swatch = await page.locator('[data-testid="coverage-legend"] li[data-class="ge75"] .fill').evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(swatch).toBe(`rgb(${hex(COVERAGE_COLORS.ge75).join(', ')})`);
+
+    const covered = await classesInside(COVERED);
+    expect(covered.length).toBeGreaterThanOrEqual(8);
+    expect(covered.filter((c) => c === 'ge75').length / covered.length, JSON.stringify(covered)).toBeGreaterThanOrEqual(0.7);
+    const unvisited = await classesInside(UNVISITED);
+    expect(unvisited.length).toBeGreaterThanOrEqual(8);
+    expect(unvisited.filter((c) => c === 'unvisited').length / unvisited.length, JSON.stringify(unvisited)).toBeGreaterThanOrEqual(0.7);
+    expect(unexpectedErrors(consoleErrors, expectedErrors)).toEqual([]);
+  });
+
+  it('lists the same figures as /api/coverage for both areas', async () => {
+    const report = await api(`/api/coverage?period=${PERIOD}&swath=200`);
+    const covered = report.areas.find((a: { code: string }) => a.code === COVERED);
+    const unvisited = report.areas.find((a: { code: string }) => a.code === UNVISITED);
+    expect(covered).toMatchObject({ visited: true, joint: true, inspections: 1, lastVisit: DAY });
+    expect(covered.coverage).toBeGreaterThan(0.95);
+    expect(unvisited).toMatchObject({ visited: false, joint: false, coverage: 0, lastVisit: null, due: 'overdue' });
+
+    const cell = (code: string, col: string) => page.locator(`[data-testid="coverage-table"] tr[data-code="${code}"] [data-col="${col}"]`);
+    expect((await cell(COVERED, 'coverage').textContent())?.trim()).toBe(formatPercent(covered.coverage, 'zh-CN'));
+    expect(await cell(COVERED, 'visited').textContent()).toBe('是');
+    expect(await cell(COVERED, 'joint').textContent()).toBe('是');
+    expect(await cell(COVERED, 'due').locator('[data-due]').getAttribute('data-due')).toBe(covered.due);
+    expect((await cell(UNVISITED, 'coverage').textContent())?.trim()).toBe('—');
+    expect(await cell(UNVISITED, 'visited').textContent()).toBe('否');
+    expect(await cell(UNVISITED, 'lastVisit').textContent()).toBe('从未检查');
+    expect(await cell(UNVISITED, 'due').locator('[data-due]').getAttribute('data-due')).toBe('overdue');
+    const totals = await page.getByTestId('coverage-totals').textContent();
+    expect(totals).toContain(`${report.totals.visited}/43`);
+    expect(totals).toContain(`${report.totals.joint}/43`);
+
+    // A click in the table selects the area: in the URL, and with its figures on the map.
+    await page.locator(`[data-testid="coverage-table"] tr[data-code="${COVERED}"] .name-button`).click();
+    await page.waitForURL((url) => url.searchParams.get('area') === COVERED);
+    expect(new URL(page.url()).searchParams.get('period')).toBe(PERIOD);
+    await expect.poll(() => page.getByTestId('coverage-selected').textContent()).toContain(formatPercent(covered.coverage, 'zh-CN'));
+  });
+
+  it('shows the imported track on the inspection page, and imports another through the form', async () => {
+    await page.goto(`${base}/inspections/${inspectionId}`);
+    await expect.poll(() => page.getByTestId('inspection-title').textContent(), { timeout: 30_000 }).toBe('太公湖联合巡查');
+    expect(await page.getByTestId('joint-badge').textContent()).toBe('联合');
+    expect(await page.getByTestId('inspection-tracks').textContent()).toContain('taigong.geojson');
+    await page.waitForSelector('body[data-map-state="idle"]', { timeout: 90_000 });
+
+    // The track's colour is on the canvas where the track runs.
+    const detail = await api(`/api/inspections/${inspectionId}`);
+    const [a, b] = detail.tracks.features[0].geometry.coordinates[0] as [number, number][];
+    const mid: [number, number] = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const at = await page.evaluate(async (p) => {
+      const map = (window as unknown as { __portal: { map: import('maplibre-gl').Map } }).__portal.map;
+      const idle = map.once('idle');
+      map.triggerRepaint();
+      await idle;
+      const q = map.project(p);
+      return [Math.round(q.x), Math.round(q.y)];
+    }, mid);
+    const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
+    const png = PNG.sync.read(await page.screenshot());
+    let nearest = Infinity;
+    for (let dy = -4; dy <= 4; dy++) {
+      for (let dx = -4; dx <= 4; dx++) {
+        const o = ((at[1]! + dy + Math.round(canvas.y)) * png.width + at[0]! + dx + Math.round(canvas.x)) * 4;
+        nearest = Math.min(nearest, dist([png.data[o]!, png.data[o + 1]!, png.data[o + 2]!], hex(TRACK_COLOR)));
+      }
+    }
+    expect(nearest).toBeLessThan(40);
+
+    // Through the page: choose a GPX file, upload it, and see it listed with its checkpoint.
+    const gpx = `<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
+  <wpt lat="${mid[1]}" lon="${mid[0]}"><name>湖边</name><desc>未见异常</desc></wpt>
+  <trk><trkseg><trkpt lat="${a[1]}" lon="${a[0]}"/><trkpt lat="${b[1]}" lon="${b[0]}"/></trkseg></trk>
+</gpx>`;
+    await page.locator('#track-file').setInputFiles({ name: 'second.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from(gpx) });
+    await page.getByTestId('track-upload').click();
+    await expect.poll(() => page.getByTestId('track-result').textContent(), { timeout: 30_000 }).toContain('second.gpx');
+    expect(await page.getByTestId('inspection-tracks').textContent()).toContain('second.gpx');
+    expect(await page.locator('.checkpoints').textContent()).toContain('未见异常');
+
+    // A file the server cannot read: its message, which says what and where, is shown.
+    await page.locator('#track-file').setInputFiles({ name: 'broken.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from('<gpx><trk>') });
+    await page.getByTestId('track-upload').click();
+    await expect.poll(() => page.getByTestId('track-error').textContent(), { timeout: 30_000 }).toContain('broken.gpx');
+    // Chromium logs the refused upload (422, which the shared helper does not know); nothing else.
+    const tracksUrl = `${base}/api/inspections/${inspectionId}/tracks`;
+    const refused = (e: ConsoleError) => e.url === tracksUrl && e.text.includes('status of 422');
+    expect(consoleErrors.filter(refused)).toHaveLength(1);
+    expect(unexpectedErrors(consoleErrors.filter((e) => !refused(e)), expectedErrors)).toEqual([]);
+  });
+});

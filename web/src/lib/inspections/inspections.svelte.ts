@@ -1,0 +1,128 @@
+import type { LoadStatus } from '../areas/areas.svelte.ts';
+import { ApiError } from '../api/client.ts';
+import { createInspection, fetchInspection, fetchInspections, updateInspection, uploadTrack } from './inspections-api.ts';
+import type {
+  CoordinateSystem,
+  InspectionDetail,
+  InspectionFilters,
+  InspectionInput,
+  InspectionPatch,
+  InspectionSummary,
+  TrackImportResult,
+} from './types.ts';
+
+export const NO_INSPECTION_FILTERS: InspectionFilters = { status: '', area: '', department: null, from: '', to: '' };
+
+/** The list of inspections and its filters; changing a filter fetches again. */
+export class InspectionsState {
+  status = $state<LoadStatus>('idle');
+  error = $state.raw<unknown>(null);
+  all = $state.raw<InspectionSummary[]>([]);
+  filters = $state<InspectionFilters>({ ...NO_INSPECTION_FILTERS });
+
+  readonly filtering = $derived(
+    this.filters.status !== '' || this.filters.area !== '' || this.filters.department !== null || this.filters.from !== '' || this.filters.to !== '',
+  );
+
+  #controller: AbortController | null = null;
+
+  /** Fetches the inspections matching the current filters. */
+  async load(): Promise<void> {
+    this.#controller?.abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.status = 'loading';
+    this.error = null;
+    try {
+      const rows = await fetchInspections({ ...this.filters }, controller.signal);
+      if (controller.signal.aborted) return;
+      this.all = rows;
+      this.status = 'ready';
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.error = error;
+      this.status = 'error';
+    }
+  }
+
+  /** Creates an inspection; throws the ApiError for the form to show. */
+  create(input: InspectionInput): Promise<InspectionDetail> {
+    return createInspection(input);
+  }
+
+  /** Clears every filter. */
+  clearFilters(): void {
+    this.filters = { ...NO_INSPECTION_FILTERS };
+  }
+
+  /** Stops a pending load (the page is closing). */
+  destroy(): void {
+    this.#controller?.abort();
+  }
+}
+
+export type DetailStatus = 'idle' | 'loading' | 'ready' | 'not-found' | 'error';
+
+/** An upload in flight: the share sent, or null once sent and the server is reading the file. */
+export interface UploadProgress {
+  fileName: string;
+  share: number | null;
+}
+
+/** One inspection: its record, edits with version checks, and track imports. */
+export class InspectionDetailState {
+  status = $state<DetailStatus>('idle');
+  error = $state.raw<unknown>(null);
+  detail = $state.raw<InspectionDetail | null>(null);
+  upload = $state.raw<UploadProgress | null>(null);
+
+  #controller: AbortController | null = null;
+  #uploadController: AbortController | null = null;
+
+  constructor(readonly id: number) {}
+
+  /** Fetches the inspection (again). */
+  async load(): Promise<void> {
+    this.#controller?.abort();
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.status = 'loading';
+    this.error = null;
+    try {
+      const detail = await fetchInspection(this.id, controller.signal);
+      if (controller.signal.aborted) return;
+      this.detail = detail;
+      this.status = 'ready';
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.error = error;
+      this.status = error instanceof ApiError && error.status === 404 ? 'not-found' : 'error';
+    }
+  }
+
+  /** Saves changes; a 409 (someone else saved first) is thrown for the form to offer a reload. */
+  async save(patch: InspectionPatch): Promise<void> {
+    this.detail = await updateInspection(this.id, patch);
+  }
+
+  /** Uploads a track file; the answer carries the inspection with the new track, shown at once. */
+  async importTrack(file: File, coordinateSystem: CoordinateSystem): Promise<TrackImportResult> {
+    this.#uploadController?.abort();
+    const controller = new AbortController();
+    this.#uploadController = controller;
+    this.upload = { fileName: file.name, share: 0 };
+    try {
+      const result = await uploadTrack(this.id, file, coordinateSystem, (share) => (this.upload = { fileName: file.name, share }), controller.signal);
+      this.detail = result.inspection;
+      return result;
+    } finally {
+      if (this.#uploadController === controller) this.upload = null;
+    }
+  }
+
+  /** Stops pending requests (the page is closing). */
+  destroy(): void {
+    this.#controller?.abort();
+    this.#uploadController?.abort();
+  }
+}
