@@ -24,12 +24,19 @@ export async function webBuildIsStale(webDir: string): Promise<boolean> {
   return Math.max(...sources) > built.mtimeMs;
 }
 
-/** Runs the vite build when needed; logs what it does and how long it took. */
+/** Runs the vite build when needed; logs what it does and how long it took, and never stops the server. */
 export async function ensureWebBuild(webDir: string, log: Logger): Promise<void> {
   if (!(await webBuildIsStale(webDir))) return;
   log.info('building the web app (first start or sources changed)…');
   const started = Date.now();
-  const { build } = await import('vite');
-  await build({ configFile: path.join(root, 'vite.config.ts'), root: path.join(root, 'web'), logLevel: 'warn' });
-  log.info(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: path.join(root, 'vite.config.ts'), root: path.join(root, 'web'), logLevel: 'warn' });
+    log.info(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    // The API stays useful without a fresh web build; the previous build (if any) keeps being served.
+    log.error(`the web app could not be built; serving ${(await stat(path.join(webDir, 'index.html')).catch(() => null)) ? 'the previous build' : 'the API only'}`, {
+      error: (err as Error).message.split('\n')[0],
+    });
+  }
 }

@@ -42,6 +42,48 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Loads what an empty database should start with: the sample areas, the demo accounts, then the
+ * sample inspections and findings (whose history is recorded by the demo accounts). Each step does
+ * nothing when its data is already there, so every start may call this.
+ */
+async function seedOnStart(database: Database, config: Config, log: Logger) {
+  if (config.seedSample) {
+    const result = await seedSampleData(database);
+    if (result.seeded) {
+      log.info(
+        `loaded the sample data: ${result.areas} protected areas, ${result.zones} zones, ${result.counties} counties, ${result.departments} departments`,
+      );
+    } else {
+      log.info(`sample data not loaded again: ${result.reason}`);
+    }
+  }
+  if (config.seedDemo) {
+    // A generated password is printed this once; later starts find the accounts and print nothing.
+    const password = config.demoPassword ?? randomBytes(9).toString('base64url');
+    const created = await seedDemoAccounts(database, password);
+    if (created.length > 0 && config.demoPassword) {
+      log.info(`created demo accounts ${created.join(', ')} with the password from DEMO_PASSWORD`);
+    } else if (created.length > 0) {
+      // Written whatever LOG_LEVEL says: without it nobody could sign in.
+      process.stdout.write(
+        `\n  Demo accounts ${created.join(', ')} were created with the password:  ${password}\n` +
+          `  It is shown only this once. Set DEMO_PASSWORD before the first start to choose it.\n\n`,
+      );
+    }
+  }
+  if (config.seedSample) {
+    const inspections = await seedSampleInspections(database);
+    if (inspections.seeded) log.info(`loaded ${inspections.inspections} sample joint inspections with ${inspections.tracks} tracks`);
+    if (config.seedDemo) {
+      const findings = await seedSampleFindings(database, { storageDir: config.storageDir });
+      if (findings.seeded) log.info(`loaded ${findings.findings} sample findings with their history`);
+    } else {
+      log.info('sample findings not loaded: their history is recorded by the demo accounts (set SEED_DEMO=true)');
+    }
+  }
+}
+
 /** Opens, migrates and seeds the database the configuration names; returns it with a closer. */
 export async function openConfiguredDatabase(config: Config, log: Logger): Promise<Database> {
   let database: Database;
@@ -59,34 +101,7 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
   }
   try {
     await database.migrate();
-    if (config.seedSample) {
-      const result = await seedSampleData(database);
-      if (result.seeded) {
-        log.info(
-          `loaded the sample data: ${result.areas} protected areas, ${result.zones} zones, ${result.counties} counties, ${result.departments} departments`,
-        );
-      } else {
-        log.info(`sample data not loaded again: ${result.reason}`);
-      }
-      const inspections = await seedSampleInspections(database);
-      if (inspections.seeded) log.info(`loaded ${inspections.inspections} sample joint inspections with ${inspections.tracks} tracks`);
-      const findings = await seedSampleFindings(database, { storageDir: config.storageDir });
-      if (findings.seeded) log.info(`loaded ${findings.findings} sample findings with their history`);
-    }
-    if (config.seedDemo) {
-      // A generated password is printed this once; later starts find the accounts and print nothing.
-      const password = config.demoPassword ?? randomBytes(9).toString('base64url');
-      const created = await seedDemoAccounts(database, password);
-      if (created.length > 0 && config.demoPassword) {
-        log.info(`created demo accounts ${created.join(', ')} with the password from DEMO_PASSWORD`);
-      } else if (created.length > 0) {
-        // Written whatever LOG_LEVEL says: without it nobody could sign in.
-        process.stdout.write(
-          `\n  Demo accounts ${created.join(', ')} were created with the password:  ${password}\n` +
-            `  It is shown only this once. Set DEMO_PASSWORD before the first start to choose it.\n\n`,
-        );
-      }
-    }
+    await seedOnStart(database, config, log);
   } catch (err) {
     await database.close().catch(() => {});
     await unlock?.();
