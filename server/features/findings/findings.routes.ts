@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../app-env.ts';
 import { queryRows } from '../../db/backend.ts';
 import { errorBody } from '../../lib/errors.ts';
+import { uploadLimit, formFile } from '../../lib/uploads.ts';
 import { zJson, zParam, zQuery } from '../../lib/validate.ts';
 import { addFindingAttachment, findingAttachments } from '../attachments/attachments.service.ts';
 import { clientIp } from '../auth/access.ts';
@@ -52,21 +52,9 @@ export const findingsRoutes = new Hono<AppEnv>()
   .post('/:id/tasks', zParam(findingParams), zJson(createTaskBody), async (c) =>
     c.json(await createAdHocTask(c.var.database, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 201),
   )
-  .post(
-    '/:id/attachments',
-    zParam(findingParams),
-    async (c, next) =>
-      bodyLimit({
-        maxSize: c.var.config.uploadMaxMb * 1024 * 1024 + 64 * 1024,
-        onError: (cc) => cc.json(errorBody('file_too_large', `文件超过 ${c.var.config.uploadMaxMb} MB 的上限`), 413),
-      })(c, next),
-    async (c) => {
-      const form = await c.req.parseBody().catch(() => null);
-      const file = form?.file;
-      if (!form || !(file instanceof File)) {
-        return c.json(errorBody('invalid_request', '请求内容有误：file', [{ path: 'file', message: '请以 multipart/form-data 上传文件（字段名 file）' }]), 400);
-      }
-      const row = await addFindingAttachment(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }, clientIp(c));
-      return c.json(row, 201);
-    },
-  );
+  .post('/:id/attachments', zParam(findingParams), uploadLimit, async (c) => {
+    const upload = await formFile(c, '证据文件');
+    if ('error' in upload) return upload.error;
+    const row = await addFindingAttachment(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, upload, clientIp(c));
+    return c.json(row, 201);
+  });

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../app-env.ts';
 import { queryRows } from '../../db/backend.ts';
 import { errorBody } from '../../lib/errors.ts';
+import { formFile, uploadLimit } from '../../lib/uploads.ts';
 import { zJson, zParam, zQuery, zodIssues } from '../../lib/validate.ts';
 import { clientIp } from '../auth/access.ts';
 import { createInspectionBody, inspectionParams, listInspectionsQuery, trackUploadFields, updateInspectionBody } from './inspections.schemas.ts';
@@ -26,37 +26,23 @@ export const inspectionsRoutes = new Hono<AppEnv>()
   .patch('/:id', zParam(inspectionParams), zJson(updateInspectionBody), async (c) =>
     c.json(await updateInspection(c.var.database, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 200),
   )
-  .post(
-    '/:id/tracks',
-    zParam(inspectionParams),
-    // Refuse oversized uploads while reading, before they are buffered whole.
-    async (c, next) =>
-      bodyLimit({
-        maxSize: c.var.config.uploadMaxMb * 1024 * 1024 + 64 * 1024,
-        onError: (cc) => cc.json(errorBody('file_too_large', `文件超过 ${c.var.config.uploadMaxMb} MB 的上限`), 413),
-      })(c, next),
-    async (c) => {
-      const form = await c.req.parseBody().catch(() => null);
-      const file = form?.file;
-      if (!form || !(file instanceof File)) {
-        return c.json(errorBody('invalid_request', '请求内容有误：file', [{ path: 'file', message: '请以 multipart/form-data 上传轨迹文件（字段名 file）' }]), 400);
-      }
-      const fields = trackUploadFields.safeParse({ coordinateSystem: form.coordinateSystem || undefined });
-      if (!fields.success) {
-        const issues = zodIssues(fields.error);
-        return c.json(errorBody('invalid_request', `请求内容有误：${issues.map((i) => i.path).join('、')}`, issues), 400);
-      }
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const result = await addTrack(
-        c.var.database,
-        c.var.config,
-        c.var.actor!,
-        c.req.valid('param').id,
-        { name: file.name || 'track', bytes },
-        fields.data.coordinateSystem,
-        clientIp(c),
-        c.req.query('dryRun') === '1',
-      );
-      return c.json(result, 'dryRun' in result ? 200 : 201);
-    },
-  );
+  .post('/:id/tracks', zParam(inspectionParams), uploadLimit, async (c) => {
+    const upload = await formFile(c, '轨迹文件');
+    if ('error' in upload) return upload.error;
+    const fields = trackUploadFields.safeParse({ coordinateSystem: upload.form.coordinateSystem || undefined });
+    if (!fields.success) {
+      const issues = zodIssues(fields.error);
+      return c.json(errorBody('invalid_request', `请求内容有误：${issues.map((i) => i.path).join('、')}`, issues), 400);
+    }
+    const result = await addTrack(
+      c.var.database,
+      c.var.config,
+      c.var.actor!,
+      c.req.valid('param').id,
+      { name: upload.name || 'track', bytes: upload.bytes },
+      fields.data.coordinateSystem,
+      clientIp(c),
+      c.req.query('dryRun') === '1',
+    );
+    return c.json(result, 'dryRun' in result ? 200 : 201);
+  });
