@@ -6,6 +6,7 @@
  *
  *   BENCH_DATABASE_URL=postgres://… npm run bench:coverage    # PostgreSQL (and PGlite)
  *   npm run bench:coverage                                     # PGlite only
+ *   BENCH_PGLITE=0 BENCH_DATABASE_URL=postgres://… npm run bench:coverage   # PostgreSQL only
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -105,6 +106,7 @@ async function main() {
   } else {
     console.log('(PostgreSQL skipped: set BENCH_DATABASE_URL to an empty database with PostGIS)');
   }
+  if (process.env.BENCH_PGLITE === '0') return;
   const lite = await prepare(await openPglite(undefined));
   try {
     await measure('PGlite', lite);

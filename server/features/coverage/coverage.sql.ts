@@ -20,30 +20,34 @@ const completedInspections = (w: CoverageWindow) => sql`
   where i.status = 'completed' and i.deleted_at is null and i.actual_start <= ${w.to}::date`;
 
 /**
- * Which inspection visited which area: a track crossing it or a checkpoint inside it.
- * `t.geom && a.geom` lets the GiST indexes on both sides find candidates before the exact test.
+ * Which inspection visited which area: a track crossing it or a checkpoint inside it. Driven from the
+ * tracks and checkpoints, so the GiST index on protected_areas.geom (`a.geom && t.geom`) finds the
+ * few areas each one touches, instead of testing every area against every inspection.
  */
 const visits = sql`
   select a.id as area_id, i.id as inspection_id, i.joint, i.in_window, i.actual_end
-  from protected_areas a
-  join insp i on exists (
-      select 1 from inspection_tracks t
-      where t.inspection_id = i.id and t.deleted_at is null and t.geom && a.geom and ST_Intersects(t.geom, a.geom))
-    or exists (
-      select 1 from inspection_checkpoints c
-      where c.inspection_id = i.id and c.deleted_at is null and c.geom && a.geom and ST_Intersects(c.geom, a.geom))`;
+  from insp i
+  join inspection_tracks t on t.inspection_id = i.id and t.deleted_at is null
+  join protected_areas a on a.geom && t.geom and ST_Intersects(a.geom, t.geom)
+  union
+  select a.id, i.id, i.joint, i.in_window, i.actual_end
+  from insp i
+  join inspection_checkpoints c on c.inspection_id = i.id and c.deleted_at is null
+  join protected_areas a on a.geom && c.geom and ST_Intersects(a.geom, c.geom)`;
 
 /**
- * Per area, the window's tracks within reach of it, buffered by the swath on the spheroid.
- * Each track is first cut to the area's box widened by the swath (`ST_ClipByBox2D`, cheap), the
- * pieces are collected and buffered once as geography (which works in a local metric projection, so
- * metres are metres) — one buffer per area instead of a union of one buffer per track.
+ * Per area, the window's tracks within reach of it, buffered by the swath on the spheroid (ST_Buffer
+ * on geography works in a local metric projection, so metres are metres) and merged. Each track is
+ * first cut to the area's box widened by the swath (`ST_ClipByBox2D`, cheap), so only the part that
+ * can matter is buffered; buffering track by track and merging with ST_Union grows linearly with the
+ * number of tracks, where one buffer of all the overlapping lines at once does not.
  * `ST_Expand(a.geom, swath / 80000)` is at least the swath wide at this latitude (1° ≥ 80 km here),
  * and `t.geom && …` lets the GiST index pick the candidate tracks.
  */
 const swaths = (w: CoverageWindow, areaFilter: SQL) => sql`
   select a.id as area_id,
-         ST_Buffer(ST_Collect(ST_ClipByBox2D(t.geom, ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)::box2d))::geography, ${w.swath}::float8)::geometry as g
+         ST_Union(ST_Buffer(ST_ClipByBox2D(t.geom, ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)::box2d)::geography,
+                            ${w.swath}::float8, 'quad_segs=4')::geometry) as g
   from protected_areas a
   join inspection_tracks t on t.deleted_at is null and t.geom && ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)
   join insp i on i.id = t.inspection_id and i.in_window
