@@ -175,16 +175,20 @@ describeEachBackend('findings', (ctx) => {
 
   it('never loses an update: of two edits from the same version one gets 409', async () => {
     const coord = await ctx().as('coord');
-    const nr = await ctx().as('nr');
-    const f = await (await coord('/api/findings', { json: newFinding() })).json();
+    const insp = await ctx().as('insp');
+    const f = await (await insp('/api/findings', { json: newFinding() })).json();
     const [a, b] = await Promise.all([
       coord(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version, title: '标题甲' } }),
-      nr(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version, title: '标题乙' } }),
+      insp(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version, title: '标题乙' } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const kept = (await (await coord(`/api/findings/${f.id}`)).json()).title;
     const winner = a.status === 200 ? '标题甲' : '标题乙';
     expect(kept).toBe(winner);
+    const lq = await ctx().as('lq');
+    const outsider = await lq(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version + 1, title: '临朐改' } });
+    expect(outsider.status).toBe(403);
+    expect(await outsider.json()).toEqual({ error: { code: 'forbidden', message: '只有登记人、承办部门或联合执法协调员可以修改问题信息' } });
     const stale = await coord(`/api/findings/${f.id}/transitions`, { json: { to: 'verifying', version: f.version, verifyingDepartmentId: ids.nr, dueDate: addDays(today, 5) } });
     expect(stale.status).toBe(409);
     expect((await stale.json()).error.code).toBe('conflict');

@@ -7,7 +7,7 @@ import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
 import { toWgs84 } from '../../lib/coordinates.ts';
 import { ApiError } from '../../lib/errors.ts';
-import type { Actor } from '../auth/roles.ts';
+import { can, type Actor } from '../auth/roles.ts';
 import type { createFindingBody, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
 import { escalated, findingJson, geometryValidity, judgeLocation, nextSerial, overdue } from './findings.sql.ts';
 
@@ -102,6 +102,17 @@ export async function updateFinding(database: Database, config: Config, actor: A
   return database.db.transaction(async (tx) => {
     const before = await getFindingRow(tx, config, id);
     if (!before) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的问题`);
+    if (!can(actor, 'findings.assign')) {
+      // Outside the coordinators, facts are corrected by whoever recorded the finding or a department working on it.
+      const [{ involved }] = await queryRows<{ involved: boolean }>(
+        tx,
+        sql`select f.created_by = ${actor.userId}
+                   or ${actor.departmentId}::int in (f.verifying_department_id, f.lead_department_id)
+                   or exists (select 1 from finding_cooperators c where c.finding_id = f.id and c.department_id = ${actor.departmentId}::int) as involved
+            from findings f where f.id = ${id}`,
+      );
+      if (!involved) throw new ApiError(403, 'forbidden', '只有登记人、承办部门或联合执法协调员可以修改问题信息');
+    }
     if (before.version !== input.version) {
       throw new ApiError(409, 'conflict', `问题 ${before.serial} 已被他人修改（当前版本 ${before.version}），请刷新后再改`);
     }
