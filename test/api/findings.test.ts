@@ -58,6 +58,20 @@ describeEachBackend('findings', (ctx) => {
     expect(older.serial).toMatch(/^WF-2025-\d{4}$/);
   });
 
+  it('judges its findings again when a boundary changes', async () => {
+    const insp = await ctx().as('insp');
+    const f = await (await insp('/api/findings', { json: newFinding({ title: '边界调整测试' }) })).json();
+    expect(f.areas).toEqual(['WF-PA-15']);
+    // A new boundary version that no longer covers the finding (as an imported official boundary might).
+    await ctx().database.rows(sql`update protected_areas set geom = ST_Multi(ST_Translate(geom, 0.5, 0)), boundary_version = boundary_version + 1 where code = 'WF-PA-15'`);
+    expect((await (await insp(`/api/findings/${f.id}`)).json()).areas).toEqual([]);
+    await ctx().database.rows(sql`update protected_areas set geom = ST_Multi(ST_Translate(geom, -0.5, 0)), boundary_version = boundary_version + 1 where code = 'WF-PA-15'`);
+    const back = await (await insp(`/api/findings/${f.id}`)).json();
+    expect(back.areasDetail).toEqual([expect.objectContaining({ code: 'WF-PA-15', zone: null })]);
+    const [row] = await ctx().database.rows<{ v: number }>(sql`select boundary_version as v from finding_areas where finding_id = ${f.id}`);
+    expect(row.v).toBe(3);
+  });
+
   it('measures a polygon in m² and 亩, and accepts a place outside every area only as "other", with a warning', async () => {
     const insp = await ctx().as('insp');
     const [x, y] = insideXiashan;

@@ -1,32 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 
-/** Strictness of zones: where a finding touches two (on a zone edge) the stricter one applies. */
-const zoneRank = (zone: SQL) => sql`array_position(array['core', 'buffer', 'general_control', 'experimental']::text[], ${zone})`;
-
 /**
- * Recomputes where a finding lies: every protected area it falls in (overlapping designations all
- * count), the strictest functional zone touched, and the county. `a.geom && f.geom` lets the GiST
- * index pick candidate areas before the exact test.
+ * Re-judges where a finding lies: the database function `judge_finding_location` (migration 0006)
+ * records every protected area it falls in, the strictest zone touched and the county. The same
+ * function runs by trigger whenever an area's or zone's boundary changes.
  */
 export function judgeLocation(findingId: number): SQL[] {
-  return [
-    sql`delete from finding_areas where finding_id = ${findingId}`,
-    sql`insert into finding_areas (finding_id, area_id, zone, boundary_version)
-        select f.id, a.id,
-               (select z.zone from area_zones z where z.area_id = a.id and z.geom && f.geom and ST_Intersects(z.geom, f.geom)
-                order by ${zoneRank(sql`z.zone`)} limit 1),
-               a.boundary_version
-        from findings f join protected_areas a on a.geom && f.geom and ST_Intersects(a.geom, f.geom)
-        where f.id = ${findingId}`,
-    sql`update findings f set
-          zone = (select fa.zone from finding_areas fa
-                  where fa.finding_id = f.id and fa.zone is not null order by ${zoneRank(sql`fa.zone`)} limit 1),
-          county_code = (select c.code from counties c
-                         where c.geom is not null and c.geom && f.geom and ST_Intersects(c.geom, ST_PointOnSurface(f.geom))
-                         order by c.code limit 1),
-          boundary_judged_at = now()
-        where f.id = ${findingId}`,
-  ];
+  return [sql`select judge_finding_location(${findingId}::int)`];
 }
 
 /** The next serial of a year, WF-YYYY-NNNN; the counter only grows, so a serial is never reused. */
