@@ -82,8 +82,34 @@ export interface RequestOptions {
   sessionCheck?: boolean;
 }
 
+let inFlight = 0;
+let settledWaiters: (() => void)[] = [];
+
+/**
+ * Resolves once no API request is in flight. Background calls (the header's task counts) wait for
+ * the page's own requests, so a lost session is found once, by the page, and not asked about twice.
+ */
+export function requestsSettled(): Promise<void> {
+  if (inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => settledWaiters.push(resolve));
+}
+
 /** Sends one API request and returns its JSON (or undefined for 204), turning every failure into an ApiError. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  inFlight += 1;
+  try {
+    return await send<T>(method, path, options);
+  } finally {
+    inFlight -= 1;
+    if (inFlight === 0) {
+      const waiters = settledWaiters;
+      settledWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+}
+
+async function send<T>(method: string, path: string, options: RequestOptions): Promise<T> {
   const { body, signal, sessionCheck = true } = options;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';

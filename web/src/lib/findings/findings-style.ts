@@ -177,6 +177,8 @@ export function findingsOverlay(): MapOverlay {
   ];
   return {
     sources: Object.values(FINDINGS_SOURCE),
+    // A problem to act on matters more than the name of the area it lies in.
+    onTop: true,
     sourceOptions: {
       [FINDINGS_SOURCE.points]: {
         cluster: true,

@@ -6,7 +6,7 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'nav.tasks': 'My tasks',
   'nav.tasksBadge': '{open} open, {overdue} overdue',
 
-  'error.code.illegal_transition': 'This step cannot be taken in the finding’s current state.',
+  'error.code.illegal_transition': "This step cannot be taken in the finding's current state.",
 
   'findingState.clue': 'Clue',
   'findingState.verifying': 'Verifying',
@@ -65,6 +65,7 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'findings.layerLoading': 'Loading findings…',
   'findings.layerError': 'Findings could not be loaded',
   'findings.layerFiltered': 'Filtered',
+  'findings.legend': 'Findings legend',
   'findings.legendOverdue': 'Overdue',
   'findings.legendEscalated': 'Escalated',
   'findings.legendCluster': 'Several findings (click to zoom)',
@@ -136,7 +137,6 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'finding.measures': 'Measures',
   'finding.unknown': 'Unknown',
   'finding.version': 'Version {version}',
-  'finding.overdueSince': 'Past its deadline of {date}',
   'finding.closing': 'Closing conditions',
   'finding.closingBasis': 'Basis: {basis}',
   'finding.zoneUnknown': 'The zone is unknown, so the strictest conditions are listed.',
@@ -149,13 +149,11 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'finding.takenAt': 'Taken {time}',
   'finding.distance': '{m} m from the finding',
   'finding.farWarning': 'Taken more than 500 m from the finding; please check.',
-  'finding.openFile': 'Open',
   'finding.timeline': 'Timeline',
   'finding.timelineError': 'The timeline could not be loaded.',
   'finding.noEvents': 'Nothing recorded yet.',
   'finding.actions': 'Actions',
   'finding.mapLabel': 'Where the finding is',
-  'finding.actor': '{name}',
 
   'event.finding.created': 'Recorded',
   'event.finding.verifying': 'Sent for verification',
@@ -214,7 +212,6 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'findingForm.evidenceRequired': 'At least one photo or document',
   'findingForm.evidenceOptional': 'Optional',
   'findingForm.conditions': 'Check each closing condition',
-  'findingForm.conditionEvidence': 'Evidence for this condition',
   'findingForm.chooseDepartment': 'Choose a department',
   'findingForm.submit': 'Submit',
   'findingForm.submitting': 'Submitting…',
@@ -235,7 +232,6 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'findingForm.done': 'Done: {step}',
 
   'newFinding.title': 'Record a finding',
-  'newFinding.noPermission': 'Your account cannot record findings.',
   'newFinding.location': 'Location',
   'newFinding.mode': 'How to mark it',
   'newFinding.mode.point': 'Point',
@@ -273,7 +269,7 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'newFinding.submit': 'Record',
   'newFinding.saving': 'Recording…',
   'newFinding.uploadingFiles': 'Recorded as {serial}; uploading the files…',
-  'newFinding.uploadsFailed': '{count} files could not be uploaded; add them again on the finding’s page.',
+  'newFinding.uploadsFailed': "{count} files could not be uploaded; add them again on the finding's page.",
   'newFinding.openFinding': 'Open the finding',
   'newFinding.cancel': 'Cancel',
 
@@ -294,5 +290,5 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'tasks.conflict': 'Someone else has just updated this task; it has been refreshed, please check it.',
   'tasks.inspection': 'Inspection task #{id}',
   'tasks.count': '{count} tasks',
-  'tasks.handleHint': 'Verification, rectification and acceptance are done on the finding’s page.',
+  'tasks.handleHint': "Verification, rectification and acceptance are done on the finding's page.",
 };

@@ -197,14 +197,14 @@ export class MapView {
     this.fitBbox(WEIFANG_BBOX);
   }
 
-  /** Adds a page's own sources and layers (once), under the selection outline and the labels. */
+  /** Adds a page's own sources and layers (once), under the selection outline and the labels unless `onTop`. */
   addOverlay(overlay: MapOverlay): void {
     this.#whenReady((map) => {
       for (const id of overlay.sources) {
         if (!map.getSource(id)) map.addSource(id, { type: 'geojson', data: this.#overlayData.get(id) ?? emptyCollection(), ...overlay.sourceOptions?.[id] });
       }
       for (const layer of overlay.layers) {
-        if (!map.getLayer(layer.id)) map.addLayer(layer, LAYER.selectionCasing);
+        if (!map.getLayer(layer.id)) map.addLayer(layer, overlay.onTop ? undefined : LAYER.selectionCasing);
       }
     });
   }

@@ -9,6 +9,8 @@ export interface MapOverlay {
   sources: readonly string[];
   /** Layers reading those sources (or the base `areas` source), drawn bottom to top. */
   layers: readonly LayerSpecification[];
+  /** Whether the layers go above the labels too (markers that must never hide behind a name). */
+  onTop?: boolean;
   /** Extra options of some sources (e.g. clustering), by source id. */
   sourceOptions?: Readonly<Record<string, Partial<Omit<GeoJSONSourceSpecification, 'type' | 'data'>>>>;
 }

@@ -1,0 +1,241 @@
+/**
+ * Browser test of 盯整改 and 派任务: one finding taken from a clue to closed by three departments in
+ * three browser profiles (the coordinator, the natural-resources bureau that verifies and rectifies,
+ * the ecology bureau that accepts), with evidence uploaded inside the forms, and a viewer who sees
+ * the record but no action.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATE_COLORS } from '../../web/src/lib/findings/findings-style.ts';
+import { launchBrowser, signIn, skipReason, startPortal, unexpectedErrors, watchConsole, type ConsoleError, type Portal } from './support.ts';
+
+/** A real, decodable PNG of one colour, so the server's type sniffing and the thumbnails both work. */
+function png(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const image = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) image.data.set([r, g, b, 255], i * 4);
+  return PNG.sync.write(image);
+}
+
+const pdf = () => Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+describe.skipIf(skipReason !== null)(skipReason ? `findings — skipped: ${skipReason}` : 'a finding from clue to closed', () => {
+  let portal: Portal;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await portal?.close();
+  });
+
+  const url = (path: string) => `${portal.base}${path}`;
+  /** The 401 of `/api/auth/me` on the login page, before signing in. */
+  const meRefused = () => ({ status: 401 as const, url: url('/api/auth/me') });
+
+  async function person(username: string, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; errors: ConsoleError[] }> {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    await signIn(page, portal.base, username);
+    return { page, errors };
+  }
+
+  const stateOf = (page: Page) => page.getByTestId('finding-state').getAttribute('data-state');
+
+  /** Opens a step's form, lets `fill` complete it, submits, and waits for the finding to reach `state`. */
+  async function step(page: Page, kind: string, state: string, fill: (form: ReturnType<Page['getByTestId']>) => Promise<void>): Promise<void> {
+    await page.getByTestId(`action-${kind}`).click();
+    const form = page.getByTestId(`form-${kind}`);
+    await form.waitFor();
+    await fill(form);
+    await form.getByTestId('step-submit').click();
+    await expect.poll(() => stateOf(page), { timeout: 20_000 }).toBe(state);
+    expect(await page.getByTestId('transition-dialog').count()).toBe(0);
+  }
+
+  /** Chooses files in an evidence picker and waits until each is uploaded. */
+  async function attach(scope: ReturnType<Page['getByTestId']>, inputSelector: string, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+    const input = scope.locator(inputSelector);
+    await input.setInputFiles(files);
+    const picker = input.locator('xpath=ancestor::div[contains(@class, "evidence-picker")]');
+    await expect.poll(() => picker.locator('li[data-status="done"]').count(), { timeout: 20_000 }).toBe(files.length);
+  }
+
+  it('is recorded, verified, rectified and accepted by three departments, every step on the timeline', async () => {
+    const coord = await person('coord');
+    const departments = await coord.page.evaluate(async () => (await (await fetch('/api/departments')).json()) as { departments: { id: number; code: string }[] });
+    const idOf = (code: string) => String(departments.departments.find((d) => d.code === code)!.id);
+    const [lon, lat] = await coord.page.evaluate(async () => ((await (await fetch('/api/areas/WF-PA-15')).json()) as { labelPoint: [number, number] }).labelPoint);
+
+    // The coordinator records the clue by typing the coordinates of a point inside WF-PA-15.
+    await coord.page.getByTestId('nav-findings').click();
+    await coord.page.getByTestId('new-finding').click();
+    await coord.page.getByTestId('mode-type').click();
+    await coord.page.getByTestId('coords-text').fill(`${lon.toFixed(6)}, ${lat.toFixed(6)}`);
+    await coord.page.getByTestId('coords-show').click();
+    await expect.poll(() => coord.page.getByTestId('location-summary').textContent()).toContain(lon.toFixed(6));
+    await coord.page.getByTestId('nf-title').fill('河道内疑似非法采砂');
+    await coord.page.getByTestId('nf-category').selectOption('mining');
+    await coord.page.getByTestId('nf-source').selectOption('remote_sensing');
+    await coord.page.getByTestId('nf-description').fill('遥感监测发现河道内新增采砂坑，需现场核查。');
+    await coord.page.getByTestId('nf-submit').click();
+    await coord.page.waitForURL(/\/findings\/\d+$/, { timeout: 20_000 });
+    const findingPath = new URL(coord.page.url()).pathname;
+    const serial = (await coord.page.getByTestId('finding-serial').textContent())!.trim().split(' ')[0]!;
+    expect(serial).toMatch(/^WF-\d{4}-\d{4}$/);
+    expect(await stateOf(coord.page)).toBe('clue');
+    expect(await coord.page.getByTestId('finding-areas').textContent()).toContain('峡山');
+
+    // …and hands it to the natural-resources bureau for verification.
+    await step(coord.page, 'verifying', 'verifying', async (form) => {
+      await form.locator('select').first().selectOption(idOf('nr'));
+    });
+
+    // The bureau finds it in its inbox, takes it up, and confirms it with a photo.
+    const nr = await person('nr');
+    await expect.poll(() => nr.page.getByTestId('task-count').textContent()).toMatch(/^\d+$/);
+    await nr.page.getByTestId('nav-tasks').click();
+    const task = nr.page.getByTestId('task').filter({ hasText: serial });
+    await task.waitFor();
+    expect(await task.getAttribute('data-kind')).toBe('verify');
+    await task.locator('textarea').fill('已安排人员前往现场');
+    await task.getByTestId('task-take').click();
+    await expect.poll(() => task.getAttribute('data-status')).toBe('in_progress');
+    await task.getByTestId('task-finding').click();
+    await nr.page.waitForURL(url(findingPath));
+    await step(nr.page, 'confirmed', 'confirmed', async (form) => {
+      await form.getByTestId('step-text').fill('现场核实：河道内有采砂坑两处，属实。');
+      await attach(form, 'input[type="file"]', [{ name: '现场照片.png', mimeType: 'image/png', buffer: png(32, 24, [180, 120, 60]) }]);
+    });
+
+    // The coordinator sets the plan: the bureau leads, water cooperates.
+    await coord.page.reload();
+    await step(coord.page, 'plan', 'rectifying', async (form) => {
+      await form.locator('input[data-measure="remediate"]').check();
+      await form.locator('input[data-measure="restore"]').check();
+      await form.locator('select[id$="-lead"]').selectOption(idOf('nr'));
+      await form.locator(`input[data-code="water"]`).check();
+    });
+    expect(await coord.page.getByTestId('finding-lead').textContent()).toContain('自然资源');
+
+    // The bureau reports completion with a report in PDF.
+    await nr.page.reload();
+    await step(nr.page, 'pending_acceptance', 'pending_acceptance', async (form) => {
+      await form.getByTestId('step-text').fill('已回填采砂坑并恢复河道。');
+      await attach(form, 'input[type="file"]', [{ name: '整改报告.pdf', mimeType: 'application/pdf', buffer: pdf() }]);
+    });
+    // The rectifier may not accept its own work.
+    expect(await nr.page.getByTestId('action-closed').count()).toBe(0);
+
+    // The ecology bureau, neither lead nor cooperating, ticks every condition with evidence and closes it.
+    const eco = await person('eco');
+    await eco.page.goto(url(findingPath));
+    await step(eco.page, 'closed', 'closed', async (form) => {
+      const conditions = form.locator('[data-condition]');
+      const count = await conditions.count();
+      expect(count).toBeGreaterThan(0);
+      for (let i = 0; i < count; i++) {
+        const condition = conditions.nth(i);
+        await condition.locator('input[type="checkbox"]').check();
+        await attach(condition, 'input[type="file"]', [{ name: `验收照片-${i + 1}.png`, mimeType: 'image/png', buffer: png(16, 16, [40, 140 + i, 70]) }]);
+      }
+      await form.getByTestId('step-text').fill('验收合格，同意销号。');
+    });
+
+    // Every step is on the timeline, with who did it.
+    const timeline = eco.page.getByTestId('timeline');
+    const actions = await timeline.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-action')));
+    for (const action of ['finding.created', 'finding.verifying', 'finding.task_updated', 'finding.confirmed', 'finding.rectifying', 'finding.pending_acceptance', 'finding.closed']) {
+      expect(actions, action).toContain(action);
+    }
+    expect(actions.filter((a) => a === 'finding.attachment_added').length).toBeGreaterThanOrEqual(3);
+    const text = (await timeline.textContent())!;
+    for (const words of ['交办核查', '核查属实', '交办整改', '报送整改完成', '验收销号', '市自然资源和规划局执法人员', '市生态环境局执法人员', '已回填采砂坑并恢复河道。']) {
+      expect(text, words).toContain(words);
+    }
+    // The evidence cited by a step is shown under it.
+    expect(await timeline.locator('li[data-action="finding.confirmed"] [data-testid="evidence"]').count()).toBe(1);
+    expect(await eco.page.getByTestId('finding-actions').count()).toBe(0);
+
+    // A viewer reads the record but is offered no action, and cannot record findings.
+    const viewer = await person('viewer');
+    await viewer.page.goto(url(findingPath));
+    await expect.poll(() => stateOf(viewer.page)).toBe('closed');
+    expect(await viewer.page.getByTestId('finding-actions').count()).toBe(0);
+    expect(await viewer.page.locator('[data-testid^="action-"]').count()).toBe(0);
+    await viewer.page.goto(url('/findings'));
+    await viewer.page.getByTestId('findings-list').waitFor();
+    expect(await viewer.page.getByTestId('new-finding').count()).toBe(0);
+    expect(await viewer.page.getByTestId('finding-row').filter({ hasText: serial }).count()).toBe(1);
+
+    // The ledger filters by state and text, and the map draws what the ledger lists.
+    await viewer.page.getByTestId('filter-state').selectOption('closed');
+    await viewer.page.getByTestId('filter-q').fill(serial);
+    await expect.poll(() => viewer.page.getByTestId('finding-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-serial')))).toEqual([serial]);
+    await viewer.page.getByTestId('nav-map').click();
+    await expect.poll(() => viewer.page.getByTestId('findings-count').textContent(), { timeout: 30_000 }).toMatch(/^1 个问题/);
+    // The marker is really on the canvas, in the colour of its state.
+    const at = await viewer.page.evaluate(async ([x, y]) => {
+      const map = window.__portal!.map;
+      await new Promise((resolve) => {
+        map.once('idle', resolve);
+        map.triggerRepaint();
+      });
+      const point = map.project([x, y]);
+      const box = map.getCanvas().getBoundingClientRect();
+      return { x: Math.round(box.left + point.x), y: Math.round(box.top + point.y) };
+    }, [lon, lat] as [number, number]);
+    const shot = PNG.sync.read(await viewer.page.screenshot());
+    const closedRgb = [1, 3, 5].map((i) => parseInt(STATE_COLORS.closed.slice(i, i + 2), 16));
+    let nearest = Infinity;
+    for (let dy = -2; dy <= 2; dy++) {
+      for (let dx = -2; dx <= 2; dx++) {
+        const o = ((at.y + dy) * shot.width + (at.x + dx)) * 4;
+        nearest = Math.min(nearest, Math.hypot(...closedRgb.map((v, i) => v - shot.data[o + i]!)));
+      }
+    }
+    expect(nearest).toBeLessThan(30);
+
+    for (const who of [coord, nr, eco, viewer]) expect(unexpectedErrors(who.errors, [meRefused()])).toEqual([]);
+  });
+
+  it('tells a coordinator whose page was stale that someone else acted first, and reloads the finding', async () => {
+    const first = await person('coord', { width: 360, height: 740 });
+    const [lon, lat] = await first.page.evaluate(async () => ((await (await fetch('/api/areas/WF-PA-15')).json()) as { labelPoint: [number, number] }).labelPoint);
+    const created = await first.page.evaluate(async (point) => {
+      const response = await fetch('/api/findings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: '岸边新建房屋', category: 'construction', source: 'patrol', description: '巡护发现', discoveredAt: '2026-06-01', geometry: { type: 'Point', coordinates: point } }),
+      });
+      return (await response.json()) as { id: number };
+    }, [lon, lat]);
+    const departments = await first.page.evaluate(async () => (await (await fetch('/api/departments')).json()) as { departments: { id: number; code: string }[] });
+    const nrId = String(departments.departments.find((d) => d.code === 'nr')!.id);
+    const path = `/findings/${created.id}`;
+    await first.page.goto(url(path));
+    const second = await first.page.context().newPage();
+    const secondErrors = watchConsole(second);
+    await second.goto(url(path));
+
+    await step(first.page, 'verifying', 'verifying', async (form) => {
+      await form.locator('select').first().selectOption(nrId);
+    });
+    await second.getByTestId('action-verifying').click();
+    await second.getByTestId('form-verifying').locator('select').first().selectOption(nrId);
+    await second.getByTestId('step-submit').click();
+    await expect.poll(() => second.getByRole('alert').first().textContent()).toContain('刚刚被他人办理或修改');
+    await expect.poll(() => stateOf(second)).toBe('verifying');
+    expect(await second.getByTestId('action-verifying').count()).toBe(0);
+    expect(unexpectedErrors(first.errors, [meRefused()])).toEqual([]);
+    expect(unexpectedErrors(secondErrors, [{ status: 409, url: url(`/api/findings/${created.id}/transitions`) }])).toEqual([]);
+  });
+});
