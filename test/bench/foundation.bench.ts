@@ -19,7 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import { createApp, webDistDir } from '../../server/app.ts';
 import { openPglite, openPostgres, type Database } from '../../server/db/backend.ts';
-import { seedSampleData } from '../../server/db/seed.ts';
+import { seedDemoAccounts, seedSampleData } from '../../server/db/seed.ts';
 import { createLogger } from '../../server/lib/log.ts';
 import { ensureWebBuild } from '../../server/web-build.ts';
 import { chromiumArgs, findChromium } from '../helpers/chromium.ts';
@@ -39,20 +39,36 @@ function groupRssKb(pgid: number): number {
   return out.split('\n').map(Number).filter(Boolean).reduce((a, b) => a + b, 0);
 }
 
-/** Starts `npm start` on a data folder and times it to the first 200 from /api/areas. */
+const BENCH_PASSWORD = 'bench-password-1';
+
+/** Signs in as the demo viewer over HTTP and returns the session cookie. */
+async function login(base: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'viewer', password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status}`);
+  return /portal_session=[^;]*/.exec(res.headers.get('set-cookie') ?? '')![0];
+}
+
+/** Starts `npm start` on a data folder and times it to the first 200 from /api/areas (signed in). */
 async function timeStart(dataDir: string, port: number) {
   const started = performance.now();
+  const base = `http://127.0.0.1:${port}`;
   const child = spawn('npm', ['start'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', DEMO_PASSWORD: BENCH_PASSWORD },
     detached: true,
     stdio: 'ignore',
   });
   let elapsed = 0;
+  let cookie = '';
   for (;;) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/areas`);
-      if (res.status === 200) {
+      if (!cookie && (await fetch(`${base}/api/health`)).status === 200) cookie = await login(base);
+      const res = cookie ? await fetch(`${base}/api/areas`, { headers: { cookie } }) : null;
+      if (res?.status === 200) {
         await res.arrayBuffer();
         elapsed = performance.now() - started;
         break;
@@ -60,10 +76,10 @@ async function timeStart(dataDir: string, port: number) {
     } catch {
       /* not listening yet */
     }
-    if (performance.now() - started > 180_000) throw new Error('npm start did not answer within 3 minutes');
+    if (performance.now() - started > 300_000) throw new Error('npm start did not answer within 5 minutes');
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (let i = 0; i < 20; i++) await (await fetch(`http://127.0.0.1:${port}/api/areas`)).arrayBuffer();
+  for (let i = 0; i < 20; i++) await (await fetch(`${base}/api/areas`, { headers: { cookie } })).arrayBuffer();
   const rssKb = groupRssKb(child.pid!);
   process.kill(-child.pid!, 'SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -71,12 +87,12 @@ async function timeStart(dataDir: string, port: number) {
 }
 
 /** Median latency of GET path over HTTP against a running app. */
-async function latency(base: string, pathName: string, n = 50) {
-  for (let i = 0; i < 5; i++) await (await fetch(base + pathName)).arrayBuffer();
+async function latency(base: string, pathName: string, cookie: string, n = 50) {
+  for (let i = 0; i < 5; i++) await (await fetch(base + pathName, { headers: { cookie } })).arrayBuffer();
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    await (await fetch(base + pathName)).arrayBuffer();
+    await (await fetch(base + pathName, { headers: { cookie } })).arrayBuffer();
     times.push(performance.now() - t);
   }
   return median(times);
@@ -115,6 +131,7 @@ async function main() {
       const db = await openPglite(undefined);
       await db.migrate();
       await seedSampleData(db);
+      await seedDemoAccounts(db, BENCH_PASSWORD);
       return db;
     }],
   ];
@@ -124,6 +141,7 @@ async function main() {
       const db = await openPostgres(pgUrl);
       await db.migrate();
       await seedSampleData(db);
+      await seedDemoAccounts(db, BENCH_PASSWORD);
       return db;
     }]);
   } else {
@@ -134,9 +152,10 @@ async function main() {
     const db = await open();
     try {
       await withServer(db, async (base) => {
-        const health = await latency(base, '/api/health');
-        const areas = await latency(base, '/api/areas');
-        const detail = await latency(base, '/api/areas/WF-PA-02');
+        const cookie = await login(base);
+        const health = await latency(base, '/api/health', cookie);
+        const areas = await latency(base, '/api/areas', cookie);
+        const detail = await latency(base, '/api/areas/WF-PA-02', cookie);
         areaTimes[name] = areas;
         console.log(`${name.padEnd(10)} /api/health ${ms(health)} (baseline) · /api/areas ${ms(areas)} (×${(areas / health).toFixed(1)}) · /api/areas/WF-PA-02 ${ms(detail)} (×${(detail / health).toFixed(1)})`);
       });
@@ -165,19 +184,23 @@ async function main() {
   const db = await openPglite(undefined);
   await db.migrate();
   await seedSampleData(db);
+  await seedDemoAccounts(db, BENCH_PASSWORD);
   try {
     await withServer(db, async (base) => {
       const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
       const idle: number[] = [];
       const dcl: number[] = [];
+      const cookie = (await login(base)).split('=');
       for (let i = 0; i < 5; i++) {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        await context.addCookies([{ name: cookie[0], value: cookie[1], url: base }]);
+        const page = await context.newPage();
         const t = performance.now();
         await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
         dcl.push(performance.now() - t);
         await page.waitForSelector('body[data-map-state="idle"]', { timeout: 120_000 });
         idle.push(performance.now() - t);
-        await page.close();
+        await context.close();
       }
       await browser.close();
       console.log(`DOMContentLoaded ${ms(median(dcl))} (baseline) · map idle ${ms(median(idle))} (×${(median(idle) / median(dcl)).toFixed(1)})`);

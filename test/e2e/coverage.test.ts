@@ -3,7 +3,8 @@
  * server (fresh seeded database, no inspections). As the coordinator, the test records one joint
  * inspection whose zig-zag track covers 昌乐太公湖 (WF-PA-37) completely and passes nowhere near
  * 峡山湖 (WF-PA-15); then checks that the map paints the two areas in the legend's colours, that the
- * table says what /api/coverage says, and that the inspection page draws the track.
+ * table says what /api/coverage says, and that the inspection page draws the track and previews an
+ * uploaded file (dashed, stored nowhere) before saving it.
  */
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon } from 'geojson';
@@ -12,6 +13,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COVERAGE_COLORS, COVERAGE_FILL_OPACITY, TRACK_COLOR, type CoverageClass } from '../../web/src/lib/coverage/coverage-style.ts';
 import { formatPercent } from '../../web/src/lib/coverage/format.ts';
+import { PREVIEW_COLOR } from '../../web/src/lib/inspections/inspection-style.ts';
 import { LAND_COLOR, SEA_COLOR } from '../../web/src/lib/map/style.ts';
 import {
   launchBrowser,
@@ -220,7 +222,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `coverage in the browser — s
     await expect.poll(() => page.getByTestId('coverage-selected').textContent()).toContain(formatPercent(covered.coverage, 'zh-CN'));
   });
 
-  it('shows the imported track on the inspection page, and imports another through the form', async () => {
+  it('shows the imported track on the inspection page, and previews another through the form before saving it', async () => {
     await page.goto(`${base}/inspections/${inspectionId}`);
     await expect.poll(() => page.getByTestId('inspection-title').textContent(), { timeout: 30_000 }).toBe('太公湖联合巡查');
     expect(await page.getByTestId('joint-badge').textContent()).toBe('联合');
@@ -250,17 +252,65 @@ describe.skipIf(skipReason !== null)(skipReason ? `coverage in the browser — s
     }
     expect(nearest).toBeLessThan(40);
 
-    // Through the page: choose a GPX file, upload it, and see it listed with its checkpoint.
+    // Through the page: choose a GPX file and upload it for a preview, which is drawn but not stored.
     const gpx = `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
   <wpt lat="${mid[1]}" lon="${mid[0]}"><name>湖边</name><desc>未见异常</desc></wpt>
   <trk><trkseg><trkpt lat="${a[1]}" lon="${a[0]}"/><trkpt lat="${b[1]}" lon="${b[0]}"/></trkseg></trk>
 </gpx>`;
+    const previewed = () => page.waitForResponse((r) => r.url().includes(`/api/inspections/${inspectionId}/tracks?dryRun=1`));
     await page.locator('#track-file').setInputFiles({ name: 'second.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from(gpx) });
+    let response = previewed();
     await page.getByTestId('track-upload').click();
+    expect((await response).status()).toBe(200);
+    await expect.poll(() => page.getByTestId('track-preview').getAttribute('data-crs'), { timeout: 30_000 }).toBe('wgs84');
+    const summary = await page.getByTestId('track-preview').textContent();
+    expect(summary).toContain('second.gpx');
+    expect(summary).toContain('2 个轨迹点');
+    expect(summary).toContain('1 个检查点');
+    expect(await page.getByTestId('inspection-tracks').textContent()).not.toContain('second.gpx');
+    expect((await api(`/api/inspections/${inspectionId}`)).tracks.features).toHaveLength(1);
+
+    // The dashed preview is on the canvas, in its own colour, where the file's track runs.
+    const previewAt = await page.evaluate(async (p) => {
+      const map = (window as unknown as { __portal: { map: import('maplibre-gl').Map } }).__portal.map;
+      if (map.isMoving()) await map.once('moveend');
+      const idle = map.once('idle');
+      map.triggerRepaint();
+      await idle;
+      const q = map.project(p);
+      return [Math.round(q.x), Math.round(q.y)];
+    }, mid);
+    const shot = PNG.sync.read(await page.screenshot());
+    let nearestPreview = Infinity;
+    for (let dy = -6; dy <= 6; dy++) {
+      for (let dx = -6; dx <= 6; dx++) {
+        const o = ((previewAt[1]! + dy + Math.round(canvas.y)) * shot.width + previewAt[0]! + dx + Math.round(canvas.x)) * 4;
+        nearestPreview = Math.min(nearestPreview, dist([shot.data[o]!, shot.data[o + 1]!, shot.data[o + 2]!], hex(PREVIEW_COLOR)));
+      }
+    }
+    expect(nearestPreview).toBeLessThan(40);
+
+    // Another coordinate system previews again, and the track moves (GCJ-02 is offset by hundreds of metres here).
+    response = previewed();
+    await page.locator('#track-crs').selectOption('gcj02');
+    const shifted = (await (await response).json()).tracks.coordinates[0][0] as [number, number];
+    expect(turf.distance(shifted, a, { units: 'meters' })).toBeGreaterThan(100);
+    await expect.poll(() => page.getByTestId('track-preview').getAttribute('data-crs'), { timeout: 30_000 }).toBe('gcj02');
+    response = previewed();
+    await page.locator('#track-crs').selectOption('wgs84');
+    await response;
+    await expect.poll(() => page.getByTestId('track-preview').getAttribute('data-crs'), { timeout: 30_000 }).toBe('wgs84');
+
+    // Save uploads the same file for real: the track is listed with its checkpoint and the preview is gone.
+    await page.getByTestId('track-save').click();
     await expect.poll(() => page.getByTestId('track-result').textContent(), { timeout: 30_000 }).toContain('second.gpx');
     expect(await page.getByTestId('inspection-tracks').textContent()).toContain('second.gpx');
     expect(await page.locator('.checkpoints').textContent()).toContain('未见异常');
+    expect(await page.getByTestId('track-preview').count()).toBe(0);
+    const stored = (await api(`/api/inspections/${inspectionId}`)).tracks.features;
+    expect(stored).toHaveLength(2);
+    expect(stored.find((f: { properties: { fileName: string } }) => f.properties.fileName === 'second.gpx').properties.coordinateSystem).toBe('wgs84');
 
     // A file the server cannot read: its message, which says what and where, is shown.
     await page.locator('#track-file').setInputFiles({ name: 'broken.gpx', mimeType: 'application/gpx+xml', buffer: Buffer.from('<gpx><trk>') });
@@ -268,7 +318,8 @@ describe.skipIf(skipReason !== null)(skipReason ? `coverage in the browser — s
     await expect.poll(() => page.getByTestId('track-error').textContent(), { timeout: 30_000 }).toContain('broken.gpx');
     // Chromium logs the refused upload (422, which the shared helper does not know); nothing else.
     const tracksUrl = `${base}/api/inspections/${inspectionId}/tracks`;
-    const refused = (e: ConsoleError) => e.url === tracksUrl && e.text.includes('status of 422');
+    // The preview is refused, so the URL carries `?dryRun=1`.
+    const refused = (e: ConsoleError) => e.url.startsWith(tracksUrl) && e.text.includes('status of 422');
     expect(consoleErrors.filter(refused)).toHaveLength(1);
     expect(unexpectedErrors(consoleErrors.filter((e) => !refused(e)), expectedErrors)).toEqual([]);
   });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { isMessageKey } from '../../web/src/lib/i18n/messages.ts';
 import { checkInspection, emptyForm, formFromDetail, toInput, toPatch, type InspectionForm } from '../../web/src/lib/inspections/checks.ts';
 import { inspectionsQuery } from '../../web/src/lib/inspections/inspections-api.ts';
-import { coordinatesBbox, inspectionOverlay, INSPECTION_SOURCE } from '../../web/src/lib/inspections/inspection-style.ts';
+import {
+  coordinatesBbox,
+  inspectionOverlay,
+  INSPECTION_LAYER,
+  INSPECTION_SOURCE,
+  PREVIEW_LAYER,
+  PREVIEW_SOURCE,
+  previewTrackCollection,
+  trackPreviewOverlay,
+} from '../../web/src/lib/inspections/inspection-style.ts';
 import { COORDINATE_SYSTEMS, INSPECTION_STATUSES, type InspectionDetail } from '../../web/src/lib/inspections/types.ts';
 
 const saved: InspectionDetail = {
@@ -97,6 +106,28 @@ describe('inspection list query and map', () => {
     const overlay = inspectionOverlay();
     expect(overlay.sources).toEqual([INSPECTION_SOURCE.tracks, INSPECTION_SOURCE.checkpoints]);
     expect(overlay.layers.map((l) => l.type)).toEqual(['line', 'line', 'circle']);
+  });
+
+  it('draws a track preview dashed, in its own sources and layers, so it never passes for a stored track', () => {
+    const overlay = trackPreviewOverlay();
+    expect(overlay.sources).toEqual([PREVIEW_SOURCE.tracks, PREVIEW_SOURCE.checkpoints]);
+    expect(overlay.layers.find((l) => l.id === PREVIEW_LAYER.track)).toMatchObject({
+      type: 'line',
+      source: PREVIEW_SOURCE.tracks,
+      paint: { 'line-dasharray': expect.any(Array) },
+    });
+    const stored = new Set<string>([...Object.values(INSPECTION_SOURCE), ...Object.values(INSPECTION_LAYER)]);
+    for (const id of [...overlay.sources, ...overlay.layers.map((l) => l.id)]) expect(stored.has(id), id).toBe(false);
+  });
+
+  it('turns a preview’s lines into a collection, empty for a file of waypoints only', () => {
+    expect(previewTrackCollection(null).features).toEqual([]);
+    const lines = { type: 'MultiLineString' as const, coordinates: [[[119.1, 36.5], [119.2, 36.6]]] };
+    expect(previewTrackCollection(lines).features).toEqual([{ type: 'Feature', geometry: lines, properties: {} }]);
+  });
+
+  it('names every track format the server reads', () => {
+    for (const f of ['gpx', 'kml', 'kmz', 'geojson']) expect(isMessageKey(`track.format.${f}`), f).toBe(true);
   });
 
   it('offers WGS84 first and names every status and coordinate system', () => {

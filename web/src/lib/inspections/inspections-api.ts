@@ -7,6 +7,7 @@ import type {
   InspectionPatch,
   InspectionSummary,
   TrackImportResult,
+  TrackPreview,
 } from './types.ts';
 
 /** The query string of the list's filters (only those set). */
@@ -63,22 +64,26 @@ function xhrError(xhr: XMLHttpRequest): ApiError {
 }
 
 /**
- * Uploads a track file. XMLHttpRequest rather than fetch, because only it reports upload progress;
- * `onprogress` gets the share sent (0–1), then null while the server parses the file.
+ * Sends a track file to `url`. XMLHttpRequest rather than fetch, because only it reports upload
+ * progress; `onprogress` gets the share sent (0–1), then null while the server parses the file.
  */
-export function uploadTrack(
-  id: number,
+function sendTrack<T>(
+  url: string,
   file: File,
   coordinateSystem: CoordinateSystem,
   onprogress: (share: number | null) => void,
   signal?: AbortSignal,
-): Promise<TrackImportResult> {
+): Promise<T> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new DOMException('aborted', 'AbortError'));
+      return;
+    }
     const xhr = new XMLHttpRequest();
     const form = new FormData();
     form.set('file', file, file.name);
     form.set('coordinateSystem', coordinateSystem);
-    xhr.open('POST', `/api/inspections/${id}/tracks`);
+    xhr.open('POST', url);
     xhr.responseType = 'text';
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (event) => {
@@ -88,7 +93,7 @@ export function uploadTrack(
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         try {
-          resolve(JSON.parse(xhr.responseText) as TrackImportResult);
+          resolve(JSON.parse(xhr.responseText) as T);
         } catch (cause) {
           reject(new ApiError(xhr.status, 'bad_response', cause instanceof Error ? cause.message : ''));
         }
@@ -99,4 +104,29 @@ export function uploadTrack(
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(form);
   });
+}
+
+/** Uploads a track file and stores it; the answer carries the inspection with the new track. */
+export function uploadTrack(
+  id: number,
+  file: File,
+  coordinateSystem: CoordinateSystem,
+  onprogress: (share: number | null) => void,
+  signal?: AbortSignal,
+): Promise<TrackImportResult> {
+  return sendTrack<TrackImportResult>(`/api/inspections/${id}/tracks`, file, coordinateSystem, onprogress, signal);
+}
+
+/**
+ * Uploads a track file for a preview only (`dryRun=1`): the server parses and converts it exactly as
+ * for an import, with the same 413/422 errors, and stores nothing.
+ */
+export function previewTrack(
+  id: number,
+  file: File,
+  coordinateSystem: CoordinateSystem,
+  onprogress: (share: number | null) => void,
+  signal?: AbortSignal,
+): Promise<TrackPreview> {
+  return sendTrack<TrackPreview>(`/api/inspections/${id}/tracks?dryRun=1`, file, coordinateSystem, onprogress, signal);
 }

@@ -1,6 +1,6 @@
 import type { LoadStatus } from '../areas/areas.svelte.ts';
 import { ApiError } from '../api/client.ts';
-import { createInspection, fetchInspection, fetchInspections, updateInspection, uploadTrack } from './inspections-api.ts';
+import { createInspection, fetchInspection, fetchInspections, previewTrack, updateInspection, uploadTrack } from './inspections-api.ts';
 import type {
   CoordinateSystem,
   InspectionDetail,
@@ -9,6 +9,7 @@ import type {
   InspectionPatch,
   InspectionSummary,
   TrackImportResult,
+  TrackPreview,
 } from './types.ts';
 
 export const NO_INSPECTION_FILTERS: InspectionFilters = { status: '', area: '', department: null, from: '', to: '' };
@@ -67,14 +68,23 @@ export type DetailStatus = 'idle' | 'loading' | 'ready' | 'not-found' | 'error';
 export interface UploadProgress {
   fileName: string;
   share: number | null;
+  /** A preview (`dryRun`, nothing stored) or the import that stores the track. */
+  purpose: 'preview' | 'save';
 }
 
-/** One inspection: its record, edits with version checks, and track imports. */
+/** A preview on show, with the file and coordinate system it was made from (Save sends those). */
+export interface ShownPreview extends TrackPreview {
+  fileName: string;
+  coordinateSystem: CoordinateSystem;
+}
+
+/** One inspection: its record, edits with version checks, and track imports (previewed, then saved). */
 export class InspectionDetailState {
   status = $state<DetailStatus>('idle');
   error = $state.raw<unknown>(null);
   detail = $state.raw<InspectionDetail | null>(null);
   upload = $state.raw<UploadProgress | null>(null);
+  preview = $state.raw<ShownPreview | null>(null);
 
   #controller: AbortController | null = null;
   #uploadController: AbortController | null = null;
@@ -105,18 +115,61 @@ export class InspectionDetailState {
     this.detail = await updateInspection(this.id, patch);
   }
 
-  /** Uploads a track file; the answer carries the inspection with the new track, shown at once. */
+  /**
+   * Uploads a track file for a preview and shows it; a failure clears any earlier preview, so the map
+   * never shows a file (or coordinate system) other than the one chosen.
+   */
+  async previewTrack(file: File, coordinateSystem: CoordinateSystem): Promise<ShownPreview> {
+    return this.#send(file, 'preview', async (controller, onprogress) => {
+      try {
+        const result = await previewTrack(this.id, file, coordinateSystem, onprogress, controller.signal);
+        const shown: ShownPreview = { ...result, fileName: file.name, coordinateSystem };
+        this.preview = shown;
+        return shown;
+      } catch (error) {
+        if (this.#uploadController === controller) this.preview = null;
+        throw error;
+      }
+    });
+  }
+
+  /** Uploads a track file and stores it; the answer carries the inspection with the new track, which replaces the preview. */
   async importTrack(file: File, coordinateSystem: CoordinateSystem): Promise<TrackImportResult> {
+    return this.#send(file, 'save', async (controller, onprogress) => {
+      const result = await uploadTrack(this.id, file, coordinateSystem, onprogress, controller.signal);
+      this.detail = result.inspection;
+      this.preview = null;
+      return result;
+    });
+  }
+
+  /** Stops an upload in flight and takes the preview off the map. */
+  clearPreview(): void {
+    this.#uploadController?.abort();
+    this.#uploadController = null;
+    this.upload = null;
+    this.preview = null;
+  }
+
+  // One upload at a time: a new one (a preview for another coordinate system, or Save) stops the last.
+  async #send<T>(
+    file: File,
+    purpose: UploadProgress['purpose'],
+    run: (controller: AbortController, onprogress: (share: number | null) => void) => Promise<T>,
+  ): Promise<T> {
     this.#uploadController?.abort();
     const controller = new AbortController();
     this.#uploadController = controller;
-    this.upload = { fileName: file.name, share: 0 };
+    this.upload = { fileName: file.name, share: 0, purpose };
     try {
-      const result = await uploadTrack(this.id, file, coordinateSystem, (share) => (this.upload = { fileName: file.name, share }), controller.signal);
-      this.detail = result.inspection;
-      return result;
+      return await run(controller, (share) => {
+        if (this.#uploadController === controller) this.upload = { fileName: file.name, share, purpose };
+      });
     } finally {
-      if (this.#uploadController === controller) this.upload = null;
+      if (this.#uploadController === controller) {
+        this.#uploadController = null;
+        this.upload = null;
+      }
     }
   }
 

@@ -103,6 +103,19 @@ export interface TrackImportResult {
   inspection: InspectionDetail;
 }
 
+/** Body of a 200 from `POST /api/inspections/:id/tracks?dryRun=1`: what an import would store, stored nowhere. */
+export interface TrackPreview {
+  dryRun: true;
+  format: string;
+  pointCount: number;
+  checkpoints: number;
+  timeRange: { start: string; end: string } | null;
+  warnings: TrackWarning[];
+  /** Already in WGS84, converted from the chosen coordinate system; null when the file has waypoints only. */
+  tracks: MultiLineString | null;
+  checkpointFeatures: FeatureCollection<Point>;
+}
+
 /** The list's filters; empty strings mean "any". */
 export interface InspectionFilters {
   status: InspectionStatus | '';
