@@ -76,7 +76,10 @@ async function timeStart(dataDir: string, port: number) {
     } catch {
       /* not listening yet */
     }
-    if (performance.now() - started > 300_000) throw new Error('npm start did not answer within 5 minutes');
+    if (performance.now() - started > 300_000) {
+      process.kill(-child.pid!, 'SIGTERM');
+      throw new Error('npm start did not answer within 5 minutes');
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   for (let i = 0; i < 20; i++) await (await fetch(`${base}/api/areas`, { headers: { cookie } })).arrayBuffer();
