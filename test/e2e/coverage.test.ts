@@ -7,14 +7,13 @@
  * uploaded file (dashed, stored nowhere) before saving it.
  */
 import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COVERAGE_COLORS, COVERAGE_FILL_OPACITY, TRACK_COLOR, type CoverageClass } from '../../web/src/lib/coverage/coverage-style.ts';
+import { COVERAGE_COLORS, COVERAGE_FILL_OPACITY, TRACK_COLOR } from '../../web/src/lib/coverage/coverage-style.ts';
 import { formatPercent } from '../../web/src/lib/coverage/format.ts';
 import { PREVIEW_COLOR } from '../../web/src/lib/inspections/inspection-style.ts';
-import { LAND_COLOR, SEA_COLOR } from '../../web/src/lib/map/style.ts';
+import { classifyAreaPixels, dist, hex, referenceColours } from './pixels.ts';
 import {
   launchBrowser,
   signIn,
@@ -27,29 +26,8 @@ import {
   type Portal,
 } from './support.ts';
 
-type Rgb = [number, number, number];
-const hex = (h: string): Rgb => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
-const blend = (top: Rgb, under: Rgb, alpha: number): Rgb => top.map((v, i) => v * alpha + under[i]! * (1 - alpha)) as Rgb;
-const dist = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-
 /** Each coverage class as its fill shows over land, plus land and sea. */
-const referenceColours: [string, Rgb][] = [
-  ...(Object.entries(COVERAGE_COLORS) as [CoverageClass, string][]).map(
-    ([k, c]) => [k, blend(hex(c), hex(LAND_COLOR), COVERAGE_FILL_OPACITY)] as [string, Rgb],
-  ),
-  ['land', hex(LAND_COLOR)],
-  ['sea', hex(SEA_COLOR)],
-];
-
-function classify(pixel: Rgb): string {
-  let best = '';
-  let bestDist = Infinity;
-  for (const [name, colour] of referenceColours) {
-    const d = dist(pixel, colour);
-    if (d < bestDist) [best, bestDist] = [name, d];
-  }
-  return best;
-}
+const coverageColours = referenceColours(COVERAGE_COLORS, COVERAGE_FILL_OPACITY);
 
 const COVERED = 'WF-PA-37';
 const UNVISITED = 'WF-PA-15';
@@ -130,49 +108,10 @@ describe.skipIf(skipReason !== null)(skipReason ? `coverage in the browser — s
     await portal?.close();
   });
 
-  /** Frames the map on an area, hides the tracks, and classifies the canvas pixels inside it. */
+  /** Frames the map on an area and classifies the canvas pixels inside it, clear of the legend. */
   async function classesInside(code: string): Promise<string[]> {
-    const detail = await api(`/api/areas/${code}`);
-    const others = await api('/api/areas');
-    const inner = turf.buffer({ type: 'Feature', geometry: detail.geometry, properties: {} } as Feature<MultiPolygon>, -150, { units: 'meters' });
-    const [minX, minY, maxX, maxY] = detail.bbox as number[];
-    const candidates: [number, number][] = [];
-    for (let i = 1; i < 20; i++) {
-      for (let j = 1; j < 20; j++) {
-        const p: [number, number] = [minX! + ((maxX! - minX!) * i) / 20, minY! + ((maxY! - minY!) * j) / 20];
-        if (!inner || !turf.booleanPointInPolygon(p, inner as Feature<MultiPolygon>)) continue;
-        if (others.features.some((f: Feature<MultiPolygon> & { id: string }) => f.id !== code && turf.booleanPointInPolygon(p, f))) continue;
-        candidates.push(p);
-      }
-    }
-    const screen: { points: [number, number][]; label: [number, number] } = await page.evaluate(
-      async ({ bbox, pts, label }) => {
-        const map = (window as unknown as { __portal: { map: import('maplibre-gl').Map } }).__portal.map;
-        map.fitBounds(bbox as [number, number, number, number], { padding: 120, animate: false });
-        const idle = map.once('idle');
-        map.triggerRepaint();
-        await idle;
-        const px = (p: [number, number]) => {
-          const q = map.project(p);
-          return [Math.round(q.x), Math.round(q.y)] as [number, number];
-        };
-        return { points: pts.map(px), label: px(label) };
-      },
-      { bbox: detail.bbox, pts: candidates, label: detail.labelPoint },
-    );
-    const canvas = (await page.locator('canvas.maplibregl-canvas').boundingBox())!;
-    const png = PNG.sync.read(await page.screenshot());
-    const classes: string[] = [];
-    for (const [x, y] of screen.points) {
-      if (Math.abs(x - screen.label[0]) < 160 && Math.abs(y - screen.label[1]) < 40) continue;
-      const sx = x + Math.round(canvas.x);
-      const sy = y + Math.round(canvas.y);
-      // Keep clear of the legend, which sits over the map's top-left corner.
-      if (sx < canvas.x + 300 || sy < canvas.y + 60 || sx >= png.width || sy >= png.height) continue;
-      const o = (sy * png.width + sx) * 4;
-      classes.push(classify([png.data[o]!, png.data[o + 1]!, png.data[o + 2]!]));
-    }
-    return classes;
+    // The legend sits over the map's top-left corner.
+    return classifyAreaPixels(page, api, code, coverageColours, (x, y, canvas) => x < canvas.x + 300 || y < canvas.y + 60);
   }
 
   it('shades the fully covered area and the unvisited one as the legend says', async () => {

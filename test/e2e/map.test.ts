@@ -5,11 +5,10 @@
  * switch works.
  */
 import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon } from 'geojson';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AREA_FILL_OPACITY, CATEGORY_COLORS, LAND_COLOR, SEA_COLOR } from '../../web/src/lib/map/style.ts';
+import { AREA_FILL_OPACITY, CATEGORY_COLORS } from '../../web/src/lib/map/style.ts';
+import { classifyAreaPixels, referenceColours } from './pixels.ts';
 import {
   launchBrowser,
   signIn,
@@ -22,28 +21,8 @@ import {
   type Portal,
 } from './support.ts';
 
-type Rgb = [number, number, number];
-const hex = (h: string): Rgb => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as Rgb;
-const blend = (top: Rgb, under: Rgb, alpha: number): Rgb => top.map((v, i) => v * alpha + under[i] * (1 - alpha)) as Rgb;
-const dist = (a: Rgb, b: Rgb) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-
 /** The colour each category's fill shows over land, plus land and sea themselves. */
-const referenceColours: [string, Rgb][] = [
-  ...Object.entries(CATEGORY_COLORS).map(([k, c]) => [k, blend(hex(c), hex(LAND_COLOR), AREA_FILL_OPACITY)] as [string, Rgb]),
-  ['land', hex(LAND_COLOR)],
-  ['sea', hex(SEA_COLOR)],
-];
-
-/** Which reference colour a pixel is nearest to. */
-function classify(pixel: Rgb): string {
-  let best = '';
-  let bestDist = Infinity;
-  for (const [name, colour] of referenceColours) {
-    const d = dist(pixel, colour);
-    if (d < bestDist) [best, bestDist] = [name, d];
-  }
-  return best;
-}
+const categoryColours = referenceColours(CATEGORY_COLORS, AREA_FILL_OPACITY);
 
 describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skipped: ${skipReason}` : 'map in the browser', () => {
   let portal: Portal;
@@ -89,50 +68,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `map in the browser — skippe
   /** Frames the map on an area and returns how the canvas pixels inside it classify. */
   async function samplesInside(code: string) {
     const detail = await api(`/api/areas/${code}`);
-    const others = await api('/api/areas');
-    const area: Feature<MultiPolygon> = { type: 'Feature', geometry: detail.geometry, properties: {} };
-    // Stay clear of the outline and of the other designations drawn on top.
-    const inner = turf.buffer(area, -150, { units: 'meters' });
-    const [minX, minY, maxX, maxY] = detail.bbox as number[];
-    const candidates: [number, number][] = [];
-    for (let i = 1; i < 20; i++) {
-      for (let j = 1; j < 20; j++) {
-        const p: [number, number] = [minX + ((maxX - minX) * i) / 20, minY + ((maxY - minY) * j) / 20];
-        if (!inner || !turf.booleanPointInPolygon(p, inner as Feature<MultiPolygon>)) continue;
-        const elsewhere = others.features.some(
-          (f: Feature<MultiPolygon> & { id: string }) => f.id !== code && turf.booleanPointInPolygon(p, f),
-        );
-        if (!elsewhere) candidates.push(p);
-      }
-    }
-    const screen: { points: [number, number][]; label: [number, number] } = await page.evaluate(
-      async ({ bbox, pts, label }) => {
-        const map = (window as unknown as { __portal: { map: import('maplibre-gl').Map } }).__portal.map;
-        map.fitBounds(bbox as [number, number, number, number], { padding: 120, animate: false });
-        const idle = map.once('idle');
-        map.triggerRepaint();
-        await idle;
-        const px = (p: [number, number]) => {
-          const q = map.project(p);
-          return [Math.round(q.x), Math.round(q.y)] as [number, number];
-        };
-        return { points: pts.map(px), label: px(label) };
-      },
-      { bbox: detail.bbox, pts: candidates, label: detail.labelPoint },
-    );
-    const canvas = await page.locator('canvas.maplibregl-canvas').boundingBox();
-    const png = PNG.sync.read(await page.screenshot());
-    const classes: string[] = [];
-    for (const [x, y] of screen.points) {
-      // Labels are drawn around the label point; skip that neighbourhood.
-      if (Math.abs(x - screen.label[0]) < 160 && Math.abs(y - screen.label[1]) < 40) continue;
-      const sx = x + Math.round(canvas!.x);
-      const sy = y + Math.round(canvas!.y);
-      if (sx < 0 || sy < 0 || sx >= png.width || sy >= png.height) continue;
-      const o = (sy * png.width + sx) * 4;
-      classes.push(classify([png.data[o], png.data[o + 1], png.data[o + 2]]));
-    }
-    return { category: detail.category as string, classes };
+    return { category: detail.category as string, classes: await classifyAreaPixels(page, api, code, categoryColours) };
   }
 
   it.each(['WF-PA-42', 'WF-PA-15', 'WF-PA-41', 'WF-PA-04'])('draws %s in its category colour', async (code) => {
