@@ -248,6 +248,30 @@ describeEachBackend('findings', (ctx) => {
     expect((await bad.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(['state.0', 'bbox']);
   });
 
+  it('lets a coordinator hand extra work to a department, which alone may act on it', async () => {
+    const coord = await ctx().as('coord');
+    const f = await (await coord('/api/findings', { json: newFinding({ title: '临时任务测试' }) })).json();
+    const created = await coord(`/api/findings/${f.id}/tasks`, { json: { kind: 'inspect', departmentId: ids['eco-linqu'], dueOn: addDays(today, 7), note: '请复查现场' } });
+    expect(created.status).toBe(201);
+    const task = await created.json();
+    expect(task).toMatchObject({ kind: 'inspect', status: 'open', note: '请复查现场', department: { code: 'eco-linqu' }, finding: { id: f.id } });
+    expect((await (await ctx().as('nr'))(`/api/findings/${f.id}/tasks`, { json: { kind: 'inspect', departmentId: ids.nr, dueOn: today } })).status).toBe(403);
+
+    const nr = await ctx().as('nr');
+    const notTheirs = await nr(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: task.version, status: 'in_progress' } });
+    expect(notTheirs.status).toBe(403);
+    expect(await notTheirs.json()).toEqual({ error: { code: 'forbidden', message: '只能处理本部门的任务' } });
+    const lq = await ctx().as('lq');
+    const inbox = (await (await lq('/api/tasks?mine=1')).json()).tasks.map((t: { id: number }) => t.id);
+    expect(inbox).toContain(task.id);
+    const taken = await (await lq(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: task.version, status: 'in_progress', note: '已到现场' } })).json();
+    expect(taken).toMatchObject({ status: 'in_progress', note: '已到现场', version: task.version + 1 });
+    expect((await lq(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: task.version, status: 'done' } })).status).toBe(409);
+    expect((await (await lq(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: taken.version, status: 'done' } })).json()).status).toBe('done');
+    const events = (await (await coord(`/api/events?entity=finding&id=${f.id}`)).json()).events.map((e: { action: string }) => e.action);
+    expect(events).toEqual(['finding.created', 'finding.task_assigned', 'finding.task_updated', 'finding.task_updated']);
+  });
+
   it('derives overdue and escalated from the running deadline', async () => {
     const coord = await ctx().as('coord');
     const f = await (await coord('/api/findings', { json: newFinding({ title: '逾期测试' }) })).json();
