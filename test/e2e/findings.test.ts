@@ -238,4 +238,33 @@ describe.skipIf(skipReason !== null)(skipReason ? `findings — skipped: ${skipR
     expect(unexpectedErrors(first.errors, [meRefused()])).toEqual([]);
     expect(unexpectedErrors(secondErrors, [{ status: 409, url: url(`/api/findings/${created.id}/transitions`) }])).toEqual([]);
   });
+
+  it('lets a coordinator assign an ad-hoc inspect task and lists it on the finding', async () => {
+    const coord = await person('coord');
+    const [lon, lat] = await coord.page.evaluate(async () => ((await (await fetch('/api/areas/WF-PA-15')).json()) as { labelPoint: [number, number] }).labelPoint);
+    const created = await coord.page.evaluate(async (point) => {
+      const response = await fetch('/api/findings', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: '林地内堆放建筑垃圾', category: 'other', source: 'patrol', description: '巡护发现', discoveredAt: '2026-06-01', geometry: { type: 'Point', coordinates: point } }),
+      });
+      return (await response.json()) as { id: number };
+    }, [lon, lat]);
+    const departments = await coord.page.evaluate(async () => (await (await fetch('/api/departments')).json()) as { departments: { id: number; code: string }[] });
+    const linquId = String(departments.departments.find((d) => d.code === 'eco-linqu')!.id);
+    await coord.page.goto(url(`/findings/${created.id}`));
+
+    await coord.page.getByTestId('assign-task').click();
+    const form = coord.page.getByTestId('form-assign-task');
+    await form.getByTestId('task-kind').selectOption('inspect');
+    await form.locator('select').nth(1).selectOption(linquId);
+    await form.getByTestId('task-due').fill('2030-01-31');
+    await form.getByTestId('task-submit').click();
+
+    const task = coord.page.getByTestId('finding-tasks').locator('.task-item[data-kind="inspect"]');
+    await expect.poll(() => task.textContent(), { timeout: 20_000 }).toContain('潍坊市生态环境局临朐分局');
+    expect(await task.textContent()).toContain('2030-01-31');
+    expect(await coord.page.getByTestId('assign-task-dialog').count()).toBe(0);
+    expect(unexpectedErrors(coord.errors, [meRefused()])).toEqual([]);
+  });
 });

@@ -1,13 +1,10 @@
 import { fetchAreas } from '../api/client.ts';
+import { Loader } from '../api/resource.svelte.ts';
 import type { AreaCollection, AreaFeature } from '../api/types.ts';
 import { countyOptions, filterAreas, hasFilters, NO_FILTERS, type AreaFilters } from './filter.ts';
 
-export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
-
 /** The list of protected areas, its search and filters, and what matches them. */
-export class AreasState {
-  status = $state<LoadStatus>('idle');
-  error = $state.raw<unknown>(null);
+export class AreasState extends Loader {
   // Big GeoJSON: replaced whole, never mutated, so no deep proxy.
   all = $state.raw<AreaFeature[]>([]);
   filters = $state<AreaFilters>({ ...NO_FILTERS });
@@ -18,25 +15,11 @@ export class AreasState {
   readonly filtering = $derived(hasFilters(this.filters));
   readonly #byCode = $derived(new Map(this.all.map((f) => [f.properties.code, f])));
 
-  #controller: AbortController | null = null;
-
   /** Fetches the areas (again, after an error). */
-  async load(): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.status = 'loading';
-    this.error = null;
-    try {
-      const collection = await fetchAreas(controller.signal);
-      if (controller.signal.aborted) return;
+  load(): Promise<void> {
+    return this.run(fetchAreas, (collection) => {
       this.all = collection.features ?? [];
-      this.status = 'ready';
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.error = error;
-      this.status = 'error';
-    }
+    });
   }
 
   /** The area with this code, if the list has it. */

@@ -1,6 +1,6 @@
 import { fetchCounties } from '../api/client.ts';
 import type { CountyCollection } from '../api/types.ts';
-import type { LoadStatus } from '../areas/areas.svelte.ts';
+import type { LoadStatus } from '../api/resource.svelte.ts';
 
 /** The county-level divisions drawn under the areas, and where their boundaries come from. */
 export class CountiesState {

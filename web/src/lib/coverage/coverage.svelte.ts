@@ -3,7 +3,7 @@ import { fetchInspection, fetchInspections } from '../inspections/inspections-ap
 import { fetchAreaCoverage, fetchCoverage, fetchEffortGrid } from './coverage-api.ts';
 import { mergeCollections } from './coverage-style.ts';
 import { coverageApiQuery, windowRange, type CoverageParams } from './period.ts';
-import { Resource } from './resource.svelte.ts';
+import { Resource } from '../api/resource.svelte.ts';
 import type { AreaCoverageDetail, CoverageReport, EffortGrid } from './types.ts';
 
 /** The tracks and checkpoints of a window's completed inspections, and whether some were left out. */

@@ -1,34 +1,18 @@
 import { createDepartment, fetchDepartments, updateDepartment } from '../api/client.ts';
 import type { Department, DepartmentInput } from '../api/types.ts';
-import type { LoadStatus } from '../areas/areas.svelte.ts';
+import { Loader } from '../api/resource.svelte.ts';
 
 /** The departments: listed on their admin page and offered in the users' department select. */
-export class DepartmentsState {
-  status = $state<LoadStatus>('idle');
-  error = $state.raw<unknown>(null);
+export class DepartmentsState extends Loader {
   all = $state.raw<Department[]>([]);
 
   readonly #byId = $derived(new Map(this.all.map((d) => [d.id, d])));
 
-  #controller: AbortController | null = null;
-
   /** Fetches the departments (again, after an error). */
-  async load(): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.status = 'loading';
-    this.error = null;
-    try {
-      const departments = await fetchDepartments(controller.signal);
-      if (controller.signal.aborted) return;
-      this.all = departments;
-      this.status = 'ready';
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.error = error;
-      this.status = 'error';
-    }
+  load(): Promise<void> {
+    return this.run(fetchDepartments, (rows) => {
+      this.all = rows;
+    });
   }
 
   /** The department with this id, if listed. */
@@ -52,6 +36,6 @@ export class DepartmentsState {
 
   /** Stops a pending load (the page is closing). */
   destroy(): void {
-    this.#controller?.abort();
+    this.abort();
   }
 }

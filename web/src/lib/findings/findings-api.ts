@@ -1,4 +1,5 @@
-import { ApiError, getJson, request, type ApiIssue } from '../api/client.ts';
+import { getJson, request } from '../api/client.ts';
+import { uploadForm } from '../api/upload.ts';
 import type {
   Attachment,
   CreatedFinding,
@@ -65,58 +66,14 @@ export function transitionFinding(id: number, body: Record<string, unknown>): Pr
   return request<FindingSummary>('POST', `/api/findings/${id}/transitions`, { body });
 }
 
-function xhrError(xhr: XMLHttpRequest): ApiError {
-  let code = 'http';
-  let message = '';
-  let issues: ApiIssue[] = [];
-  try {
-    const body = JSON.parse(xhr.responseText) as { error?: { code?: unknown; message?: unknown; issues?: unknown } };
-    if (typeof body.error?.code === 'string') code = body.error.code;
-    if (typeof body.error?.message === 'string') message = body.error.message;
-    if (Array.isArray(body.error?.issues)) {
-      issues = (body.error.issues as { path?: unknown; message?: unknown }[]).map((i) => ({
-        path: typeof i.path === 'string' ? i.path : '',
-        message: typeof i.message === 'string' ? i.message : '',
-      }));
-    }
-  } catch {
-    // Not the API's JSON error body (a proxy's page, a 413 from a gateway): the status alone.
-  }
-  return new ApiError(xhr.status, code, message, issues);
-}
-
-/**
- * Uploads one evidence file to a finding. XMLHttpRequest because only it reports upload progress:
- * `onprogress` gets the share sent (0–1), then null while the server reads the file.
- */
+/** Uploads one evidence file to a finding; `onprogress` gets the share sent (0–1), then null while the server reads it. */
 export function uploadAttachment(
   findingId: number,
   file: File,
   onprogress: (share: number | null) => void,
   signal?: AbortSignal,
 ): Promise<Attachment> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    const form = new FormData();
-    form.set('file', file, file.name);
-    xhr.open('POST', `/api/findings/${findingId}/attachments`);
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onprogress(event.total ? event.loaded / event.total : 1);
-    };
-    xhr.upload.onload = () => onprogress(null);
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        try {
-          resolve(JSON.parse(xhr.responseText) as Attachment);
-        } catch (cause) {
-          reject(new ApiError(xhr.status, 'bad_response', cause instanceof Error ? cause.message : ''));
-        }
-      } else reject(xhrError(xhr));
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'upload failed'));
-    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(form);
-  });
+  const form = new FormData();
+  form.set('file', file, file.name);
+  return uploadForm<Attachment>(`/api/findings/${findingId}/attachments`, form, onprogress, signal);
 }

@@ -1,5 +1,5 @@
 import { ApiError } from '../api/client.ts';
-import type { LoadStatus } from '../areas/areas.svelte.ts';
+import { Loader, type LoadStatus } from '../api/resource.svelte.ts';
 import {
   createFinding,
   fetchFinding,
@@ -133,38 +133,25 @@ export class FindingsListState {
 export const MAP_LIMIT = 500;
 
 /** The findings the map shows, as GeoJSON, for the shared filters. */
-export class FindingsMapState {
-  status = $state<LoadStatus>('idle');
-  error = $state.raw<unknown>(null);
+export class FindingsMapState extends Loader {
   collection = $state.raw<FindingCollection | null>(null);
   /** More findings match than the map draws. */
   truncated = $state(false);
 
-  #controller: AbortController | null = null;
-
   /** Fetches the findings matching `filters`. */
-  async load(filters: FindingFilters): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.status = 'loading';
-    this.error = null;
-    try {
-      const collection = await fetchFindingsGeojson(findingsQuery(filters, { limit: MAP_LIMIT, format: 'geojson' }), controller.signal);
-      if (controller.signal.aborted) return;
-      this.collection = collection;
-      this.truncated = collection.nextCursor !== null;
-      this.status = 'ready';
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.error = error;
-      this.status = 'error';
-    }
+  load(filters: FindingFilters): Promise<void> {
+    return this.run(
+      (signal) => fetchFindingsGeojson(findingsQuery(filters, { limit: MAP_LIMIT, format: 'geojson' }), signal),
+      (collection) => {
+        this.collection = collection;
+        this.truncated = collection.nextCursor !== null;
+      },
+    );
   }
 
   /** Stops a pending load. */
   destroy(): void {
-    this.#controller?.abort();
+    this.abort();
   }
 }
 

@@ -1,4 +1,5 @@
-import { ApiError, getJson, request, type ApiIssue } from '../api/client.ts';
+import { getJson, request } from '../api/client.ts';
+import { uploadForm } from '../api/upload.ts';
 import type {
   CoordinateSystem,
   InspectionDetail,
@@ -42,31 +43,7 @@ export function updateInspection(id: number, patch: InspectionPatch): Promise<In
   return request<InspectionDetail>('PATCH', `/api/inspections/${id}`, { body: patch });
 }
 
-/** Reads the API's error body from a finished XMLHttpRequest, as `request` does for fetch. */
-function xhrError(xhr: XMLHttpRequest): ApiError {
-  let code = 'http';
-  let message = '';
-  let issues: ApiIssue[] = [];
-  try {
-    const body = JSON.parse(xhr.responseText) as { error?: { code?: unknown; message?: unknown; issues?: unknown } };
-    if (typeof body.error?.code === 'string') code = body.error.code;
-    if (typeof body.error?.message === 'string') message = body.error.message;
-    if (Array.isArray(body.error?.issues)) {
-      issues = (body.error.issues as { path?: unknown; message?: unknown }[]).map((i) => ({
-        path: typeof i.path === 'string' ? i.path : '',
-        message: typeof i.message === 'string' ? i.message : '',
-      }));
-    }
-  } catch {
-    // Not our JSON error body (a proxy's page): the status alone.
-  }
-  return new ApiError(xhr.status, code, message, issues);
-}
-
-/**
- * Sends a track file to `url`. XMLHttpRequest rather than fetch, because only it reports upload
- * progress; `onprogress` gets the share sent (0–1), then null while the server parses the file.
- */
+/** Sends a track file and its coordinate system to `url`, reporting upload progress. */
 function sendTrack<T>(
   url: string,
   file: File,
@@ -74,36 +51,10 @@ function sendTrack<T>(
   onprogress: (share: number | null) => void,
   signal?: AbortSignal,
 ): Promise<T> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new DOMException('aborted', 'AbortError'));
-      return;
-    }
-    const xhr = new XMLHttpRequest();
-    const form = new FormData();
-    form.set('file', file, file.name);
-    form.set('coordinateSystem', coordinateSystem);
-    xhr.open('POST', url);
-    xhr.responseType = 'text';
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) onprogress(event.total ? event.loaded / event.total : 1);
-    };
-    xhr.upload.onload = () => onprogress(null);
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        try {
-          resolve(JSON.parse(xhr.responseText) as T);
-        } catch (cause) {
-          reject(new ApiError(xhr.status, 'bad_response', cause instanceof Error ? cause.message : ''));
-        }
-      } else reject(xhrError(xhr));
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'upload failed'));
-    xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(form);
-  });
+  const form = new FormData();
+  form.set('file', file, file.name);
+  form.set('coordinateSystem', coordinateSystem);
+  return uploadForm<T>(url, form, onprogress, signal);
 }
 
 /** Uploads a track file and stores it; the answer carries the inspection with the new track. */

@@ -1,4 +1,4 @@
-import type { LoadStatus } from '../areas/areas.svelte.ts';
+import { Loader } from '../api/resource.svelte.ts';
 import { ApiError } from '../api/client.ts';
 import { createInspection, fetchInspection, fetchInspections, previewTrack, updateInspection, uploadTrack } from './inspections-api.ts';
 import type {
@@ -15,9 +15,7 @@ import type {
 export const NO_INSPECTION_FILTERS: InspectionFilters = { status: '', area: '', department: null, from: '', to: '' };
 
 /** The list of inspections and its filters; changing a filter fetches again. */
-export class InspectionsState {
-  status = $state<LoadStatus>('idle');
-  error = $state.raw<unknown>(null);
+export class InspectionsState extends Loader {
   all = $state.raw<InspectionSummary[]>([]);
   filters = $state<InspectionFilters>({ ...NO_INSPECTION_FILTERS });
 
@@ -25,25 +23,15 @@ export class InspectionsState {
     this.filters.status !== '' || this.filters.area !== '' || this.filters.department !== null || this.filters.from !== '' || this.filters.to !== '',
   );
 
-  #controller: AbortController | null = null;
-
   /** Fetches the inspections matching the current filters. */
-  async load(): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.status = 'loading';
-    this.error = null;
-    try {
-      const rows = await fetchInspections({ ...this.filters }, controller.signal);
-      if (controller.signal.aborted) return;
-      this.all = rows;
-      this.status = 'ready';
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.error = error;
-      this.status = 'error';
-    }
+  load(): Promise<void> {
+    const filters = { ...this.filters };
+    return this.run(
+      (signal) => fetchInspections(filters, signal),
+      (rows) => {
+        this.all = rows;
+      },
+    );
   }
 
   /** Creates an inspection; throws the ApiError for the form to show. */
@@ -58,7 +46,7 @@ export class InspectionsState {
 
   /** Stops a pending load (the page is closing). */
   destroy(): void {
-    this.#controller?.abort();
+    this.abort();
   }
 }
 

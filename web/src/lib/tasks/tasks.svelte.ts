@@ -1,5 +1,5 @@
 import { requestsSettled } from '../api/client.ts';
-import type { LoadStatus } from '../areas/areas.svelte.ts';
+import type { LoadStatus } from '../api/resource.svelte.ts';
 import type { Task } from '../findings/types.ts';
 import { fetchMyTasks, fetchTaskCounts, updateTask, type TaskCounts } from './tasks-api.ts';
 

@@ -1,32 +1,16 @@
 import { createUser, fetchUsers, updateUser } from '../api/client.ts';
 import type { NewUser, UserPatch, UserRow } from '../api/types.ts';
-import type { LoadStatus } from '../areas/areas.svelte.ts';
+import { Loader } from '../api/resource.svelte.ts';
 
 /** The accounts on the admin page; writes replace the changed row with the server's answer. */
-export class UsersState {
-  status = $state<LoadStatus>('idle');
-  error = $state.raw<unknown>(null);
+export class UsersState extends Loader {
   all = $state.raw<UserRow[]>([]);
 
-  #controller: AbortController | null = null;
-
   /** Fetches the accounts (again, after an error). */
-  async load(): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.status = 'loading';
-    this.error = null;
-    try {
-      const users = await fetchUsers(controller.signal);
-      if (controller.signal.aborted) return;
-      this.all = users;
-      this.status = 'ready';
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.error = error;
-      this.status = 'error';
-    }
+  load(): Promise<void> {
+    return this.run(fetchUsers, (rows) => {
+      this.all = rows;
+    });
   }
 
   /** Creates an account and lists it; throws the ApiError for the form to show. */
@@ -45,6 +29,6 @@ export class UsersState {
 
   /** Stops a pending load (the page is closing). */
   destroy(): void {
-    this.#controller?.abort();
+    this.abort();
   }
 }
