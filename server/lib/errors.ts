@@ -54,6 +54,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A 400 naming every bad field of a request body, as the validators word it. */
+export function invalidRequest(issues: ErrorIssue[]): ApiError {
+  return new ApiError(400, 'invalid_request', `请求内容有误：${[...new Set(issues.map((i) => i.path))].join('、')}`, issues);
+}
+
 /** Answers with the standard error body. */
 export function sendError(c: Context, status: ContentfulStatusCode, code: ErrorCode, message: string, issues?: ErrorIssue[]) {
   return c.json(errorBody(code, message, issues), status);

@@ -1,10 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { likePattern } from '../../lib/search.ts';
 import type { ListAreasQuery } from './areas.schemas.ts';
-
-/** Escapes LIKE wildcards so a search for "50%" matches the text, not a pattern. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-}
 
 /** Rounded hectares of a geometry, measured on the spheroid. */
 const hectares = (geom: SQL) => sql`round((ST_Area((${geom})::geography) / 10000)::numeric, 2)`;

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppEnv } from '../../app-env.ts';
 import { errorBody } from '../../lib/errors.ts';
-import { zParam } from '../../lib/validate.ts';
+import { idParams, zParam } from '../../lib/validate.ts';
 import { attachmentFile } from './attachments.service.ts';
 
 /** `/api/attachments/:id/file`: the stored original, untouched. */
-export const attachmentsRoutes = new Hono<AppEnv>().get('/:id/file', zParam(z.object({ id: z.coerce.number().int().positive().max(2147483647) })), async (c) => {
+export const attachmentsRoutes = new Hono<AppEnv>().get('/:id/file', zParam(idParams('附件')), async (c) => {
   const { id } = c.req.valid('param');
   const file = await attachmentFile(c.var.database.db, c.var.config, id);
   if (!file) return c.json(errorBody('not_found', `没有编号为 ${id} 的附件`), 404);

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
-import { ApiError } from '../../lib/errors.ts';
+import { ApiError, invalidRequest } from '../../lib/errors.ts';
 import { storeFile } from '../../lib/storage.ts';
 import type { Actor } from '../auth/roles.ts';
 
@@ -82,7 +82,7 @@ export async function addFindingAttachment(
   file: { name: string; bytes: Uint8Array },
   ip: string,
 ) {
-  if (file.bytes.byteLength === 0) throw new ApiError(400, 'invalid_request', '请求内容有误：file', [{ path: 'file', message: '文件是空的' }]);
+  if (file.bytes.byteLength === 0) throw invalidRequest([{ path: 'file', message: '文件是空的' }]);
   if (file.bytes.byteLength > config.uploadMaxMb * 1024 * 1024) {
     throw new ApiError(413, 'file_too_large', `文件 ${file.name} 超过 ${config.uploadMaxMb} MB 的上限`);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParams } from '../../lib/validate.ts';
 import { countyCode } from '../../lib/geo.ts';
 import { departmentKinds } from '../../lib/vocabulary.ts';
 
@@ -26,4 +27,4 @@ export const updateDepartmentBody = createDepartmentBody
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的内容' });
 
-export const departmentParams = z.object({ id: z.coerce.number().int().positive('部门编号须为正整数').max(2147483647) });
+export const departmentParams = idParams('部门');

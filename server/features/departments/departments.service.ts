@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent, type EventActor } from '../../lib/audit.ts';
-import { ApiError, type ErrorIssue } from '../../lib/errors.ts';
+import { ApiError, invalidRequest, type ErrorIssue } from '../../lib/errors.ts';
 import type { createDepartmentBody, updateDepartmentBody } from './departments.schemas.ts';
 
 type CreateDepartment = z.output<typeof createDepartmentBody>;
@@ -43,7 +43,7 @@ async function checkReferences(exec: Executor, id: number | null, parentId: numb
     const [exists] = await queryRows(exec, sql`select 1 from counties where code = ${county}`);
     if (!exists) issues.push({ path: 'countyCode', message: '县市区不存在' });
   }
-  if (issues.length) throw new ApiError(400, 'invalid_request', `请求内容有误：${issues.map((i) => i.path).join('、')}`, issues);
+  if (issues.length) throw invalidRequest(issues);
 }
 
 /** Creates a department; a taken code → 409. */

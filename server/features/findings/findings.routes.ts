@@ -54,7 +54,6 @@ export const findingsRoutes = new Hono<AppEnv>()
   )
   .post('/:id/attachments', zParam(findingParams), uploadLimit, async (c) => {
     const upload = await formFile(c, '证据文件');
-    if ('error' in upload) return upload.error;
     const row = await addFindingAttachment(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, upload, clientIp(c));
     return c.json(row, 201);
   });

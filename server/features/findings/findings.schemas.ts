@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList, idParams, queryFlag } from '../../lib/validate.ts';
 import { isoDate } from '../../lib/dates.ts';
 import { areaCode, countyCode, pointOrPolygon } from '../../lib/geo.ts';
 import { approvalStatuses, findingCategories, findingSources, findingStates, inputCoordinateSystems } from '../../lib/vocabulary.ts';
@@ -36,26 +37,19 @@ export const updateFindingBody = z
   .required({ version: true })
   .strict();
 
-export const findingParams = z.object({ id: z.coerce.number().int().positive('问题编号须为正整数').max(2147483647) });
-
-const bool = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
-const list = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .string()
-    .transform((s) => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(values)).max(values.length));
+export const findingParams = idParams('问题');
 
 /** Filters, sort and keyset paging of the findings list (and the map's GeoJSON). */
 export const listFindingsQuery = z
   .object({
-    state: list(findingStates).optional(),
-    category: list(findingCategories).optional(),
-    source: list(findingSources).optional(),
+    state: commaList(findingStates).optional(),
+    category: commaList(findingCategories).optional(),
+    source: commaList(findingSources).optional(),
     area: areaCode.optional(),
     county: countyCode.optional(),
     department: z.coerce.number().int().positive().optional(),
-    overdue: bool.optional(),
-    escalated: bool.optional(),
+    overdue: queryFlag.optional(),
+    escalated: queryFlag.optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
     bbox: z

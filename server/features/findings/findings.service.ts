@@ -6,7 +6,8 @@ import type { Config } from '../../config.ts';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
 import { toWgs84 } from '../../lib/coordinates.ts';
-import { ApiError } from '../../lib/errors.ts';
+import { ApiError, invalidRequest } from '../../lib/errors.ts';
+import { likePattern } from '../../lib/search.ts';
 import { can, type Actor } from '../auth/roles.ts';
 import type { createFindingBody, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
 import { escalated, findingJson, geometryValidity, judgeLocation, nextSerial, overdue } from './findings.sql.ts';
@@ -35,7 +36,7 @@ function geometryToWgs84(geometry: Extract<Geometry, { type: 'Point' | 'Polygon'
 async function assertValidGeometry(exec: Executor, geojson: string) {
   const [v] = await queryRows<{ valid: boolean; reason: string }>(exec, geometryValidity(geojson));
   if (!v.valid) {
-    throw new ApiError(400, 'invalid_request', '请求内容有误：geometry', [{ path: 'geometry', message: `几何图形无效：${v.reason}` }]);
+    throw invalidRequest([{ path: 'geometry', message: `几何图形无效：${v.reason}` }]);
   }
 }
 
@@ -73,9 +74,7 @@ export async function createFinding(database: Database, config: Config, actor: A
     const warnings: { code: string; message: string }[] = [];
     if (!inside) {
       if (input.category !== 'other') {
-        throw new ApiError(400, 'invalid_request', '请求内容有误：geometry', [
-          { path: 'geometry', message: '位置不在任何自然保护地内；保护地外的问题只能按“其他”类别登记' },
-        ]);
+        throw invalidRequest([{ path: 'geometry', message: '位置不在任何自然保护地内；保护地外的问题只能按“其他”类别登记' }]);
       }
       warnings.push({ code: 'outside_areas', message: '位置不在任何自然保护地内，已按“其他”登记，请核实坐标' });
     }
@@ -191,7 +190,7 @@ export async function listFindings(exec: Executor, config: Config, q: ListFindin
   // The bbox envelope is built once in 4326 so the GiST index on findings.geom is used.
   if (q.bbox) where.push(sql`f.geom && ST_MakeEnvelope(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]}, 4326)`);
   if (q.q) {
-    const pattern = `%${q.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    const pattern = likePattern(q.q);
     where.push(sql`(f.title ilike ${pattern} or f.serial ilike ${pattern} or f.description ilike ${pattern})`);
   }
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { queryRows } from '../../db/backend.ts';
-import { errorBody } from '../../lib/errors.ts';
+import { errorBody, invalidRequest } from '../../lib/errors.ts';
 import { formFile, uploadLimit } from '../../lib/uploads.ts';
 import { zJson, zParam, zQuery, zodIssues } from '../../lib/validate.ts';
 import { clientIp } from '../auth/access.ts';
@@ -28,12 +28,8 @@ export const inspectionsRoutes = new Hono<AppEnv>()
   )
   .post('/:id/tracks', zParam(inspectionParams), uploadLimit, async (c) => {
     const upload = await formFile(c, '轨迹文件');
-    if ('error' in upload) return upload.error;
     const fields = trackUploadFields.safeParse({ coordinateSystem: upload.form.coordinateSystem || undefined });
-    if (!fields.success) {
-      const issues = zodIssues(fields.error);
-      return c.json(errorBody('invalid_request', `请求内容有误：${issues.map((i) => i.path).join('、')}`, issues), 400);
-    }
+    if (!fields.success) throw invalidRequest(zodIssues(fields.error));
     const result = await addTrack(
       c.var.database,
       c.var.config,

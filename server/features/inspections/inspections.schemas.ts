@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParams } from '../../lib/validate.ts';
 import { isoDate } from '../../lib/dates.ts';
 import { areaCode } from '../../lib/geo.ts';
 import { inputCoordinateSystems, inspectionStatuses } from '../../lib/vocabulary.ts';
@@ -64,7 +65,7 @@ export const updateInspectionBody = z
   .required({ version: true })
   .strict();
 
-export const inspectionParams = z.object({ id: z.coerce.number().int().positive('检查编号须为正整数').max(2147483647) });
+export const inspectionParams = idParams('检查');
 
 export const listInspectionsQuery = z
   .object({

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
-import { ApiError, type ErrorIssue } from '../../lib/errors.ts';
+import { ApiError, invalidRequest, type ErrorIssue } from '../../lib/errors.ts';
 import { storeFile } from '../../lib/storage.ts';
 import type { Actor } from '../auth/roles.ts';
 import type { createInspectionBody, updateInspectionBody } from './inspections.schemas.ts';
@@ -14,7 +14,6 @@ import { assertUploadSize, checkpointsToFeatures, parseTrackFile, toMultiLineStr
 type CreateInspection = z.output<typeof createInspectionBody>;
 type UpdateInspection = z.output<typeof updateInspectionBody>;
 
-const badRequest = (issues: ErrorIssue[]) => new ApiError(400, 'invalid_request', `请求内容有误：${issues.map((i) => i.path).join('、')}`, issues);
 
 /** Only people of a participating department record an inspection. */
 function assertParticipant(actor: Actor, departmentIds: number[]) {
@@ -31,7 +30,7 @@ async function checkReferences(tx: Executor, departmentIds: number[], areaCodes:
   const areas = await queryRows<{ id: number; code: string }>(tx, sql`select id, code from protected_areas where code in ${areaCodes.length ? areaCodes : ['']}`);
   const missingAreas = areaCodes.filter((c) => !areas.some((a) => a.code === c));
   if (missingAreas.length) issues.push({ path: 'areaCodes', message: `保护地不存在：${missingAreas.join('、')}` });
-  if (issues.length) throw badRequest(issues);
+  if (issues.length) throw invalidRequest(issues);
   return areas.map((a) => a.id);
 }
 
@@ -101,7 +100,7 @@ export async function updateInspection(database: Database, actor: Actor, id: num
     const issues: ErrorIssue[] = [];
     if (merged.status === 'completed' && (!merged.actualStart || !merged.actualEnd)) issues.push({ path: 'actualEnd', message: '已完成的检查须填写实际起止日期' });
     if (!merged.departmentIds.includes(merged.leadDepartmentId)) issues.push({ path: 'departmentIds', message: '牵头部门须在参与部门之中' });
-    if (issues.length) throw badRequest(issues);
+    if (issues.length) throw invalidRequest(issues);
     const areaIds = await checkReferences(tx, merged.departmentIds, input.areaCodes ?? (before.areaCodes as string[]));
     const keep = <T>(v: T | undefined, column: ReturnType<typeof sql>) => (v === undefined ? column : sql`${v}`);
     await queryRows(

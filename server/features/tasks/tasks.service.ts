@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
-import { ApiError } from '../../lib/errors.ts';
+import { ApiError, invalidRequest } from '../../lib/errors.ts';
 import { actsForDepartment, can, type Actor } from '../auth/roles.ts';
 import { todayInChina } from '../findings/findings.service.ts';
 import type { createTaskBody, listTasksQuery, updateTaskBody } from './tasks.schemas.ts';
@@ -60,7 +60,7 @@ async function checkAssignee(exec: Executor, userId: number | null | undefined, 
       : sql`select 1 from users where id = ${userId} and department_id = ${departmentId} and active`,
   );
   if (!u) {
-    throw new ApiError(400, 'invalid_request', '请求内容有误：assigneeUserId', [{ path: 'assigneeUserId', message: '承办人须是该部门的在职人员' }]);
+    throw invalidRequest([{ path: 'assigneeUserId', message: '承办人须是该部门的在职人员' }]);
   }
 }
 
@@ -108,7 +108,7 @@ export async function createAdHocTask(database: Database, actor: Actor, findingI
     const [f] = await queryRows(tx, sql`select 1 from findings where id = ${findingId} and deleted_at is null`);
     if (!f) throw new ApiError(404, 'not_found', `没有编号为 ${findingId} 的问题`);
     const [d] = await queryRows(tx, sql`select 1 from departments where id = ${input.departmentId}`);
-    if (!d) throw new ApiError(400, 'invalid_request', '请求内容有误：departmentId', [{ path: 'departmentId', message: '部门不存在' }]);
+    if (!d) throw invalidRequest([{ path: 'departmentId', message: '部门不存在' }]);
     await checkAssignee(tx, input.assigneeUserId, input.departmentId);
     const [{ id }] = await queryRows<{ id: number }>(
       tx,

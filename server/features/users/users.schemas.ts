@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idParams } from '../../lib/validate.ts';
 import { roles } from '../../lib/vocabulary.ts';
 import { newPassword } from '../auth/auth.schemas.ts';
 
@@ -25,4 +26,4 @@ export const updateUserBody = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的内容' });
 
-export const userParams = z.object({ id: z.coerce.number().int().positive('用户编号须为正整数').max(2147483647) });
+export const userParams = idParams('用户');

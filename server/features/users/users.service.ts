@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent, type EventActor } from '../../lib/audit.ts';
-import { ApiError } from '../../lib/errors.ts';
+import { ApiError, invalidRequest } from '../../lib/errors.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import type { createUserBody, updateUserBody } from './users.schemas.ts';
@@ -17,15 +17,13 @@ const needsDepartment = (role: string) => role === 'officer' || role === 'inspec
 async function checkDepartment(exec: Executor, departmentId: number | null, role: string) {
   if (departmentId === null) {
     if (needsDepartment(role)) {
-      throw new ApiError(400, 'invalid_request', '请求内容有误：departmentId', [
-        { path: 'departmentId', message: '执法人员和巡查员必须属于一个部门' },
-      ]);
+      throw invalidRequest([{ path: 'departmentId', message: '执法人员和巡查员必须属于一个部门' }]);
     }
     return;
   }
   const [dep] = await queryRows(exec, sql`select 1 from departments where id = ${departmentId}`);
   if (!dep) {
-    throw new ApiError(400, 'invalid_request', '请求内容有误：departmentId', [{ path: 'departmentId', message: '部门不存在' }]);
+    throw invalidRequest([{ path: 'departmentId', message: '部门不存在' }]);
   }
 }
 
@@ -69,7 +67,7 @@ export async function updateUser(database: Database, actor: EventActor & { userI
       const issues = [];
       if (input.active === false) issues.push({ path: 'active', message: '不能停用自己的账号' });
       if (input.role !== undefined && input.role !== before.role) issues.push({ path: 'role', message: '不能修改自己的角色' });
-      if (issues.length) throw new ApiError(400, 'invalid_request', `请求内容有误：${issues.map((i) => i.path).join('、')}`, issues);
+      if (issues.length) throw invalidRequest(issues);
     }
     const role = input.role ?? before.role;
     const departmentId = input.departmentId === undefined ? before.departmentId : input.departmentId;
