@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './lib/clock.ts';
 
 const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 
@@ -24,6 +25,13 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1');
 
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
 /** Every environment key the server reads, with its default; `.env.example` documents the same keys. */
 export const configSchema = z.object({
   PORT: portNumber.default(8080),
@@ -39,8 +47,14 @@ export const configSchema = z.object({
   SESSION_IDLE_MINUTES: minutes.default(480),
   SESSION_ABSOLUTE_MINUTES: minutes.default(10080),
   TRUST_PROXY: booleanFlag.default(false),
+  TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').default(DEFAULT_TIME_ZONE),
   ESCALATE_AFTER_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(365, 'must be at most 365').default(30),
   UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
+  JSON_BODY_MAX_KB: wholeNumber(1, 102400).default(1024),
+  STATEMENT_TIMEOUT_MS: wholeNumber(100, 600000).default(5000),
+  LONG_STATEMENT_TIMEOUT_MS: wholeNumber(1000, 3600000).default(120000),
+  DATABASE_POOL_MAX: wholeNumber(1, 200).default(10),
+  DATABASE_POOL_WAIT_MS: wholeNumber(10, 600000).default(3000),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -67,8 +81,20 @@ export interface Config {
   trustProxy: boolean;
   /** A finding overdue by more than this many days is escalated (督办). */
   escalateAfterDays: number;
+  /** Zone whose calendar decides "today", deadlines and period edges (IANA name). */
+  timeZone: string;
   /** Largest accepted upload (tracks, photos, documents), in MiB. */
   uploadMaxMb: number;
+  /** Largest accepted request body other than an upload, in KiB. */
+  jsonBodyMaxKb: number;
+  /** Longest a statement of a request may run before it is cancelled (503). */
+  statementTimeoutMs: number;
+  /** Limit of named heavy jobs and of work outside requests (start-up seeding, scripts). */
+  longStatementTimeoutMs: number;
+  /** Connections in the PostgreSQL pool. */
+  databasePoolMax: number;
+  /** Longest a request waits for a free pool connection before it answers 503. */
+  databasePoolWaitMs: number;
 }
 
 /** Thrown when the environment has bad values; the message lists every bad key. */
@@ -110,6 +136,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMinutes: v.SESSION_ABSOLUTE_MINUTES,
     trustProxy: v.TRUST_PROXY,
     uploadMaxMb: v.UPLOAD_MAX_MB,
+    jsonBodyMaxKb: v.JSON_BODY_MAX_KB,
+    statementTimeoutMs: v.STATEMENT_TIMEOUT_MS,
+    longStatementTimeoutMs: v.LONG_STATEMENT_TIMEOUT_MS,
+    databasePoolMax: v.DATABASE_POOL_MAX,
+    databasePoolWaitMs: v.DATABASE_POOL_WAIT_MS,
     escalateAfterDays: v.ESCALATE_AFTER_DAYS,
+    timeZone: v.TIME_ZONE,
   };
 }

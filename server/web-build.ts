@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from './lib/log.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const inputs = ['web', 'vite.config.ts', 'svelte.config.js', 'data/sample/land.geojson', 'package-lock.json'];
+// The .gz/.br copies beside the output are not inputs: only index.html's age against these counts.
+const inputs = ['web', 'vite.config.ts', 'server/web-precompress.ts', 'svelte.config.js', 'data/sample/land.geojson', 'package-lock.json'];
 
 async function newestMtime(p: string): Promise<number> {
   const s = await stat(p).catch(() => null);

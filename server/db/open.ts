@@ -10,7 +10,7 @@ import { seedSampleInspections } from './seed-inspections.ts';
 import { seedDemoAccounts, seedSampleData } from './seed.ts';
 
 /** PGlite has no lock of its own on its folder; two processes on one folder would corrupt it. */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
   await mkdir(dataDir, { recursive: true });
   const lockFile = path.join(dataDir, 'portal.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -89,7 +89,11 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
   let database: Database;
   let unlock: (() => Promise<void>) | null = null;
   if (config.databaseUrl) {
-    database = await openPostgres(config.databaseUrl);
+    database = await openPostgres(config.databaseUrl, {
+      max: config.databasePoolMax,
+      poolWaitMs: config.databasePoolWaitMs,
+      longStatementTimeoutMs: config.longStatementTimeoutMs,
+    });
   } else {
     unlock = await lockDataDir(config.dataDir);
     try {

@@ -2,18 +2,19 @@
  * Loads the sample findings (data/sample/findings.json) into an empty findings table, in one
  * transaction, leaving exactly what the findings API would have left had each step been taken on its
  * historical date: every step is replayed through the workflow's `checkTransition` (with that day as
- * "today"), so the sample can never hold a history the portal would refuse. Location is judged by the
+ * "today") and applied by its `applyStep`, as the API applies it, so the sample can never hold a
+ * history the portal would refuse; each closing is frozen as the API freezes it. Location is judged by the
  * service's own SQL; rows are written in a few batched statements, the JSON parsed by the database.
  */
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import type { Geometry } from 'geojson';
+import { DEFAULT_TIME_ZONE, today } from '../lib/clock.ts';
 import { storeFile } from '../lib/storage.ts';
 import type { FindingCategory, FindingState, Role, ZoneKind } from '../lib/vocabulary.ts';
-import { findingJson, judgeLocation } from '../features/findings/findings.sql.ts';
-import { todayInChina } from '../features/findings/findings.service.ts';
+import { closureInsert, findingJson, judgeLocation, type ClosingTick } from '../features/findings/findings.sql.ts';
 import { conditionsFor } from '../features/findings/transitions.service.ts';
-import { checkTransition, citedEvidenceIds, type TaskEffect, type WorkflowFinding } from '../features/findings/workflow.ts';
+import { applyStep, checkTransition, citedEvidenceIds, type StepFinding, type StepTask } from '../features/findings/workflow.ts';
 import { queryRows, type Database, type Executor } from './backend.ts';
 import { sampleDir } from './seed.ts';
 
@@ -107,25 +108,28 @@ export function transitionBodyOf(step: SampleStep, version: number, resolve: Ste
  * A valid baseline JPEG of one grey pixel: one 8×8 block whose DC difference is category 0 and whose
  * AC part is an immediate end-of-block, each coded with a one-symbol Huffman table (code `0`).
  */
-function placeholderJpeg(): Uint8Array {
+function placeholderJpeg(label: string): Uint8Array {
   const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
   const jfif = segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0x00, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  // A comment (COM) segment makes each sample photo its own file: one finding holding one file twice is refused.
+  const comment = segment(0xfe, [...new TextEncoder().encode(label)]);
   const quant = segment(0xdb, [0x00, ...new Array<number>(64).fill(1)]);
   const frame = segment(0xc0, [8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
   const oneCode = (tableClassAndId: number, symbol: number) => segment(0xc4, [tableClassAndId, 1, ...new Array<number>(15).fill(0), symbol]);
   const scan = segment(0xda, [1, 1, 0x00, 0, 63, 0]);
   // Bits "0" (DC category 0) and "0" (EOB), padded with ones to a byte.
-  return Uint8Array.from([0xff, 0xd8, ...jfif, ...quant, ...frame, ...oneCode(0x00, 0), ...oneCode(0x10, 0), ...scan, 0x3f, 0xff, 0xd9]);
+  return Uint8Array.from([0xff, 0xd8, ...jfif, ...comment, ...quant, ...frame, ...oneCode(0x00, 0), ...oneCode(0x10, 0), ...scan, 0x3f, 0xff, 0xd9]);
 }
 
 /** A valid one-page blank PDF, its cross-reference offsets computed rather than typed in. */
-function placeholderPdf(): Uint8Array {
+function placeholderPdf(label: string): Uint8Array {
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>',
   ];
-  let text = '%PDF-1.4\n';
+  // The ASCII label in a comment line makes each sample document its own file; offsets below are counted after it.
+  let text = `%PDF-1.4\n% ${label}\n`;
   const offsets: number[] = [];
   objects.forEach((body, i) => {
     offsets.push(text.length);
@@ -146,17 +150,23 @@ interface Account {
   username: string;
 }
 
-interface TaskRow {
-  kind: string;
+/** A task as the seeder writes it: the workflow's view plus who opened it and when it last changed. */
+interface TaskRow extends StepTask {
   findingId: number;
-  departmentId: number | null;
-  dueOn: string | null;
-  status: 'open' | 'done' | 'returned';
   createdBy: number;
   createdAt: string;
   updatedAt: string;
-  closedAt: string | null;
-  version: number;
+}
+
+/** A closing to freeze once the attachments and the event ids exist. */
+interface ClosureRow {
+  findingId: number;
+  event: EventRow;
+  at: string;
+  closedBy: Account;
+  closing: ReturnType<typeof conditionsFor>;
+  ticks: ClosingTick[];
+  reopenedAt: string | null;
 }
 
 interface EventRow {
@@ -198,11 +208,9 @@ export async function seedSampleFindings(
   if (existing > 0) return { seeded: false, findings: existing };
 
   const file = JSON.parse(await readFile(options.file ?? `${sampleDir}findings.json`, 'utf8')) as SampleFindingsFile;
-  const jpeg = placeholderJpeg();
-  const pdf = placeholderPdf();
-  const stored = {
-    photo: { bytes: jpeg, mimeType: 'image/jpeg', sha256: await storeFile(options.storageDir, jpeg) },
-    document: { bytes: pdf, mimeType: 'application/pdf', sha256: await storeFile(options.storageDir, pdf) },
+  const placeholder = async (kind: 'photo' | 'document', label: string) => {
+    const bytes = kind === 'photo' ? placeholderJpeg(label) : placeholderPdf(label);
+    return { bytes, mimeType: kind === 'photo' ? 'image/jpeg' : 'application/pdf', sha256: await storeFile(options.storageDir, bytes) };
   };
 
   return database.db.transaction(async (tx) => {
@@ -288,13 +296,15 @@ export async function seedSampleFindings(
     );
     uploads.sort((a, b) => a.at.localeCompare(b.at) || a.finding.serial.localeCompare(b.finding.serial));
     const attachmentIds = await nextIds(tx, 'attachments', uploads.length);
+    const files: Array<Awaited<ReturnType<typeof placeholder>>> = [];
+    for (const [i, u] of uploads.entries()) files.push(await placeholder(u.evidence.kind, `sample ${u.finding.serial} ${i + 1}`));
     const attachments: AttachmentRow[] = uploads.map((u, i) => ({
       id: attachmentIds[i],
       findingId: idOf.get(u.finding.serial)!,
       fileName: u.evidence.fileName,
-      mimeType: stored[u.evidence.kind].mimeType,
-      sizeBytes: stored[u.evidence.kind].bytes.byteLength,
-      sha256: stored[u.evidence.kind].sha256,
+      mimeType: files[i].mimeType,
+      sizeBytes: files[i].bytes.byteLength,
+      sha256: files[i].sha256,
       uploadedBy: account(u.step.by).id,
       uploadedAt: u.at,
       eventId: null,
@@ -305,6 +315,7 @@ export async function seedSampleFindings(
     const events: EventRow[] = [];
     const finals: Record<string, unknown>[] = [];
     const cooperators: { findingId: number; departmentId: number }[] = [];
+    const closures: ClosureRow[] = [];
 
     for (const f of file.findings) {
       const id = idOf.get(f.serial)!;
@@ -313,29 +324,20 @@ export async function seedSampleFindings(
       const { overdue: _o, escalated: _e, createdAt: _c, updatedAt: _u, ...audited } = fact.row;
       events.push({ at: f.createdAt, actor: creator, action: 'finding.created', findingId: id, before: undefined, after: { ...audited, geometry: f.geometry }, attachmentIds: [], order: 0 });
 
-      const state: WorkflowFinding & { version: number } = {
+      let state: StepFinding = {
         state: 'clue',
         version: 1,
         verifyingDepartmentId: null,
         leadDepartmentId: null,
         cooperatingDepartmentIds: [],
         acceptingDepartmentId: null,
+        measures: null,
+        deadline: null,
+        closingTicks: null,
       };
-      let measures: unknown = null;
-      let deadline: string | null = null;
-      let ticks: unknown = null;
       let updatedAt = f.createdAt;
-      const own: TaskRow[] = [];
-      const closing = conditionsFor({
-        id,
-        serial: f.serial,
-        ...state,
-        category: f.category,
-        zone: fact.zone,
-        approval: f.approval,
-        constructedOn: f.constructedAt,
-        areaEstablishedOn: fact.established,
-      }).conditions;
+      let own: TaskRow[] = [];
+      const closing = conditionsFor({ category: f.category, zone: fact.zone, approval: f.approval, constructedOn: f.constructedAt, areaEstablishedOn: fact.established });
 
       for (const step of f.steps) {
         const actor = account(step.by);
@@ -360,36 +362,20 @@ export async function seedSampleFindings(
         const body = transitionBodyOf(step, state.version, { department, evidence });
         // Every cited file was uploaded to this finding just before the step, so all of them count.
         const cited = citedEvidenceIds(body);
-        const result = checkTransition(state, actor, body, { today: todayInChina(new Date(step.at)), evidenceCount: cited.length, closingConditions: closing });
+        const result = checkTransition(state, actor, body, { today: today(DEFAULT_TIME_ZONE, new Date(step.at)), evidenceCount: cited.length, closingConditions: closing.conditions });
         if (!result.ok) throw new Error(`${f.serial}: step to ${step.to} at ${step.at} refused: ${result.error.message}`);
-        const data = result.data as Record<string, unknown>;
-
-        if ('verifyingDepartmentId' in data) state.verifyingDepartmentId = data.verifyingDepartmentId as number;
-        if ('leadDepartmentId' in data) {
-          state.leadDepartmentId = data.leadDepartmentId as number;
-          state.acceptingDepartmentId = (data.acceptingDepartmentId as number | null | undefined) ?? null;
-          state.cooperatingDepartmentIds = data.cooperatingDepartmentIds as number[];
-          measures = data.measures;
-          deadline = data.deadline as string;
-        }
-        if ('ticks' in data) ticks = data.ticks;
+        const applied = applyStep(state, own, result, step.at);
         const before = state.state;
-        state.state = result.next;
-        state.version += 1;
+        state = applied.finding;
         updatedAt = step.at;
-        applyTaskEffects(own, result.taskEffects, { findingId: id, at: step.at, by: actor.id });
+        own = (applied.tasks as Partial<TaskRow>[]).map(({ changed, ...t }) =>
+          changed ? { ...t, findingId: id, createdBy: t.createdBy ?? actor.id, createdAt: t.createdAt ?? step.at, updatedAt: step.at } : t,
+        ) as TaskRow[];
 
-        const { version: _v, ...recorded } = data;
-        events.push({
-          at: step.at,
-          actor,
-          action: `finding.${result.next}`,
-          findingId: id,
-          before: { state: before },
-          after: { state: result.next, ...recorded },
-          attachmentIds: cited,
-          order: 2,
-        });
+        const event: EventRow = { at: step.at, actor, findingId: id, ...applied.event, attachmentIds: cited, order: 2 };
+        events.push(event);
+        if (state.state === 'closed') closures.push({ findingId: id, event, at: step.at, closedBy: actor, closing, ticks: state.closingTicks as ClosingTick[], reopenedAt: null });
+        if (before === 'closed') closures.findLast((c) => c.findingId === id)!.reopenedAt = step.at;
       }
 
       tasks.push(...own);
@@ -400,9 +386,9 @@ export async function seedSampleFindings(
         verifyingDepartmentId: state.verifyingDepartmentId,
         leadDepartmentId: state.leadDepartmentId,
         acceptingDepartmentId: state.acceptingDepartmentId ?? null,
-        measures,
-        deadline,
-        ticks,
+        measures: state.measures,
+        deadline: state.deadline,
+        ticks: state.closingTicks,
         version: state.version,
         updatedAt,
       });
@@ -412,7 +398,9 @@ export async function seedSampleFindings(
     events.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order || a.findingId - b.findingId);
     const eventIds = await nextIds(tx, 'events', events.length);
     const attachmentById = new Map(attachments.map((a) => [a.id, a]));
+    const eventIdOf = new Map<EventRow, number>();
     events.forEach((e, i) => {
+      eventIdOf.set(e, eventIds[i]);
       for (const a of e.attachmentIds) attachmentById.get(a)!.eventId = eventIds[i];
     });
 
@@ -475,36 +463,12 @@ export async function seedSampleFindings(
                  case when json_typeof(r -> 'after') = 'object' then (r -> 'after')::jsonb end, null
           from json_array_elements(${JSON.stringify(eventRows)}::json) r`,
     );
+    // Each closing frozen as the API freezes it, after the evidence it cites exists.
+    for (const c of closures) {
+      await queryRows(tx, closureInsert({ findingId: c.findingId, eventId: eventIdOf.get(c.event)!, at: c.at, closedBy: { userId: c.closedBy.id, username: c.closedBy.username }, closing: c.closing, ticks: c.ticks, reopenedAt: c.reopenedAt }));
+    }
     return { seeded: true, findings: inserted.length };
   });
-}
-
-/** Applies a step's task changes the way the transitions service does, on the finding's tasks in memory. */
-function applyTaskEffects(own: TaskRow[], effects: TaskEffect[], step: { findingId: number; at: string; by: number }) {
-  const active = (t: TaskRow) => t.status === 'open' || t.status === 'returned';
-  for (const effect of effects) {
-    const same = (t: TaskRow) => t.kind === effect.kind && t.departmentId === effect.departmentId;
-    if (effect.action === 'open') {
-      own.push({
-        kind: effect.kind,
-        findingId: step.findingId,
-        departmentId: effect.departmentId,
-        dueOn: effect.dueDate ?? null,
-        status: 'open',
-        createdBy: step.by,
-        createdAt: step.at,
-        updatedAt: step.at,
-        closedAt: null,
-        version: 1,
-      });
-    } else if (effect.action === 'close') {
-      for (const t of own.filter((t) => same(t) && active(t))) Object.assign(t, { status: 'done', closedAt: step.at, updatedAt: step.at, version: t.version + 1 });
-    } else {
-      // The service sends back the most recent task of that kind and department.
-      const latest = own.filter(same).at(-1);
-      if (latest) Object.assign(latest, { status: 'returned', closedAt: null, updatedAt: step.at, version: latest.version + 1 });
-    }
-  }
 }
 
 /** Reserves `n` ids of a table's serial column, ascending. */

@@ -2,16 +2,26 @@
  * Reading a point that an officer typed or pasted: decimal degrees, degrees-minutes(-seconds), Chinese
  * or Latin hemisphere marks, full-width punctuation, and GCJ-02/BD-09 values copied from 高德, 腾讯 or
  * 百度 maps. Only WGS84 leaves this module; the others are converted at the edge and never stored.
+ * The one reader of coordinate text: the web's coordinate box imports this module too, so it must
+ * import nothing from the server (a server caller answers a CoordinateTextError as a 400 with its
+ * `code` and `message`).
  */
 import gcoord from 'gcoord';
-import { ApiError } from './errors.ts';
 
 export type InputCoordinateSystem = 'wgs84' | 'gcj02' | 'bd09';
 
-/** Text that is not a readable point; `message` says what could not be read (zh-CN). */
-export class CoordinateTextError extends ApiError {
-  constructor(message: string) {
-    super(400, 'invalid_coordinate', message);
+/** What kind of mistake made the text unreadable, for a short message in either language. */
+export type CoordinateTextProblem = 'empty' | 'format' | 'minutes' | 'range';
+
+/** Text that is not a readable point; `message` says exactly what could not be read (zh-CN). */
+export class CoordinateTextError extends Error {
+  readonly status = 400;
+  readonly code = 'invalid_coordinate';
+  constructor(
+    message: string,
+    readonly problem: CoordinateTextProblem = 'format',
+  ) {
+    super(message);
     this.name = 'CoordinateTextError';
   }
 }
@@ -171,12 +181,12 @@ function dmsValue(parts: Array<{ value: number; text: string; unit: string | nul
   const sign = first.value < 0 || first.text.startsWith('-') ? -1 : 1;
   let total = degrees;
   const [minutes, seconds] = rest;
-  if (minutes.unit !== "'") throw new CoordinateTextError(`坐标${quoted}中“${source}”的分须用 ′ 或“分”标明`);
-  if (minutes.value < 0 || minutes.value >= 60) throw new CoordinateTextError(`坐标${quoted}中“${source}”的分须在 0–60 之间`);
+  if (minutes.unit !== "'") throw new CoordinateTextError(`坐标${quoted}中“${source}”的分须用 ′ 或“分”标明`, 'minutes');
+  if (minutes.value < 0 || minutes.value >= 60) throw new CoordinateTextError(`坐标${quoted}中“${source}”的分须在 0–60 之间`, 'minutes');
   total += minutes.value / 60;
   if (seconds) {
-    if (minutes.text.includes('.')) throw new CoordinateTextError(`坐标${quoted}中“${source}”的分带小数时不能再有秒`);
-    if (seconds.value < 0 || seconds.value >= 60) throw new CoordinateTextError(`坐标${quoted}中“${source}”的秒须在 0–60 之间`);
+    if (minutes.text.includes('.')) throw new CoordinateTextError(`坐标${quoted}中“${source}”的分带小数时不能再有秒`, 'minutes');
+    if (seconds.value < 0 || seconds.value >= 60) throw new CoordinateTextError(`坐标${quoted}中“${source}”的秒须在 0–60 之间`, 'minutes');
     total += seconds.value / 3600;
   }
   return sign * total;
@@ -188,7 +198,7 @@ function dmsValue(parts: Array<{ value: number; text: string; unit: string | nul
  * 36.5°N), and a pair with both values at most 90 is refused as ambiguous.
  */
 export function parseCoordinateText(text: string, system: InputCoordinateSystem = 'wgs84'): { lon: number; lat: number } {
-  if (typeof text !== 'string' || text.trim() === '') throw new CoordinateTextError('请填写坐标，例如 119.4215, 36.4123');
+  if (typeof text !== 'string' || text.trim() === '') throw new CoordinateTextError('请填写坐标，例如 119.4215, 36.4123', 'empty');
   const quoted = `“${text.trim()}”`;
   const found = components(tokenise(normalise(text), text), text);
   if (found.length !== 2) {
@@ -204,7 +214,7 @@ export function parseCoordinateText(text: string, system: InputCoordinateSystem 
   if (a.axis === null && b.axis === null) {
     if (a.value > 90 && b.value <= 90) [a.axis, b.axis] = ['lon', 'lat'];
     else if (b.value > 90 && a.value <= 90) [a.axis, b.axis] = ['lat', 'lon'];
-    else if (a.value > 90 && b.value > 90) throw new CoordinateTextError(`坐标${quoted}中两个数值都大于 90，其中应有一个是纬度`);
+    else if (a.value > 90 && b.value > 90) throw new CoordinateTextError(`坐标${quoted}中两个数值都大于 90，其中应有一个是纬度`, 'range');
     else throw new CoordinateTextError(`坐标${quoted}无法判断哪个是经度：请标明 E/N 或“东经/北纬”`);
   }
   if (a.axis === b.axis) throw new CoordinateTextError(`坐标${quoted}中两个数值都标为${a.axis === 'lon' ? '经度' : '纬度'}`);
@@ -212,8 +222,8 @@ export function parseCoordinateText(text: string, system: InputCoordinateSystem 
   const latPart = a.axis === 'lon' ? b : a;
   const lon = lonPart.negative ? -lonPart.value : lonPart.value;
   const lat = latPart.negative ? -latPart.value : latPart.value;
-  if (!(lon >= -180 && lon <= 180)) throw new CoordinateTextError(`坐标${quoted}的经度 ${lon} 超出 −180 到 180 的范围`);
-  if (!(lat >= -90 && lat <= 90)) throw new CoordinateTextError(`坐标${quoted}的纬度 ${lat} 超出 −90 到 90 的范围`);
+  if (!(lon >= -180 && lon <= 180)) throw new CoordinateTextError(`坐标${quoted}的经度 ${lon} 超出 −180 到 180 的范围`, 'range');
+  if (!(lat >= -90 && lat <= 90)) throw new CoordinateTextError(`坐标${quoted}的纬度 ${lat} 超出 −90 到 90 的范围`, 'range');
   const [x, y] = toWgs84([lon, lat], system);
   return { lon: x, lat: y };
 }

@@ -18,8 +18,10 @@ export const EXTENT_MARGIN_DEG = 0.1;
 /** Most vertices one drawn or typed geometry may have. */
 export const MAX_VERTICES = 5000;
 
+// Positions are 2D only: the columns are 2D, and a height (Z) or measure (M) from a GPS or CAD export
+// would be refused by PostGIS, so it is refused here with a message instead of being dropped unseen.
 const lonLat = z
-  .tuple([z.number().finite(), z.number().finite()], z.number().finite(), { message: '坐标须为 [经度, 纬度]' })
+  .tuple([z.number().finite(), z.number().finite()], { message: '坐标须为 [经度, 纬度]（不含高程或其他分量）' })
   .superRefine(([lon, lat], ctx) => {
     const e = WEIFANG_EXTENT;
     if (lon < e.minLon - EXTENT_MARGIN_DEG || lon > e.maxLon + EXTENT_MARGIN_DEG || lat < e.minLat - EXTENT_MARGIN_DEG || lat > e.maxLat + EXTENT_MARGIN_DEG) {

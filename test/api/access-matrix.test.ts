@@ -12,7 +12,8 @@ import { describeEachBackend } from '../helpers/backends.ts';
 const demoUserOf: Record<Role, string> = { admin: 'admin', coordinator: 'coord', officer: 'eco', inspector: 'insp', viewer: 'viewer' };
 const sampleParams: Record<string, string> = { ':code': 'WF-PA-01', ':id': '1' };
 /** Valid-looking but harmless requests: writes carry an empty body, which validation refuses (400). */
-const queryFor: Record<string, string> = { 'GET /api/events': '?entity=user&id=1' };
+// A finding's timeline: every reader may read it (an account's timeline is the admins', tested in findings.test.ts).
+const queryFor: Record<string, string> = { 'GET /api/events': '?entity=finding&id=1' };
 
 describeEachBackend('authorisation matrix', (ctx) => {
   const apiRoutes = () => {

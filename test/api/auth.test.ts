@@ -71,7 +71,7 @@ describeEachBackend('signing in and out', (ctx) => {
     expect(await malformed.json()).toEqual({ error: { code: 'invalid_json', message: '请求内容不是有效的 JSON' } });
   });
 
-  it('slows an account and an address down after 5 failures (429 with Retry-After)', async () => {
+  it('slows an account down after 5 failures (429 with Retry-After), not the address', async () => {
     const ipA = freshIp();
     for (let i = 0; i < 5; i++) expect((await login({ username: 'insp', password: `wrong-${i}` }, ipA)).status).toBe(401);
     const locked = await login({ username: 'insp', password: DEMO_PASSWORD_FOR_TESTS }, ipA);
@@ -81,10 +81,9 @@ describeEachBackend('signing in and out', (ctx) => {
     expect(await locked.json()).toEqual({
       error: { code: 'too_many_attempts', message: `登录失败次数过多，请 ${locked.headers.get('retry-after')} 秒后再试` },
     });
-    // The account is locked from any address, and the address for any account.
+    // The account is locked from any address; the address, whose limit is far higher, still serves others.
     expect((await login({ username: 'insp', password: DEMO_PASSWORD_FOR_TESTS }, freshIp())).status).toBe(429);
-    expect((await login({ username: 'nr', password: DEMO_PASSWORD_FOR_TESTS }, ipA)).status).toBe(429);
-    expect((await login({ username: 'nr', password: DEMO_PASSWORD_FOR_TESTS }, freshIp())).status).toBe(200);
+    expect((await login({ username: 'nr', password: DEMO_PASSWORD_FOR_TESTS }, ipA)).status).toBe(200);
     // Once the lock has passed, the right password works again and clears the account's count.
     await ctx().database.rows(sql`update login_throttle set locked_until = now() - interval '1 second' where key = 'user:insp'`);
     expect((await login({ username: 'insp', password: DEMO_PASSWORD_FOR_TESTS }, freshIp())).status).toBe(200);

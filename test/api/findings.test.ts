@@ -2,13 +2,13 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import { todayInChina } from '../../server/features/findings/findings.service.ts';
+import { today as todayIn } from '../../server/lib/clock.ts';
 import { createLogger } from '../../server/lib/log.ts';
 import { client, signIn } from '../helpers/auth.ts';
 import { describeEachBackend, testConfig } from '../helpers/backends.ts';
 
 const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const today = todayInChina();
+const today = todayIn();
 /** Bytes that open like a JPEG: the portal decides types by content, not by name. */
 const jpeg = () => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
 const pdf = () => new TextEncoder().encode('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -196,6 +196,13 @@ describeEachBackend('findings', (ctx) => {
       insp(`/api/findings/${f.id}`, { method: 'PATCH', json: { version: f.version, title: '标题乙' } }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect(await (a.status === 409 ? a : b).json()).toEqual({
+      error: {
+        code: 'conflict',
+        message: `问题“${f.serial}”已被他人修改（当前版本 ${f.version + 1}，您提交的是版本 ${f.version}），请刷新页面、核对后再改`,
+        issues: [{ path: 'version', message: `当前版本为 ${f.version + 1}` }],
+      },
+    });
     const kept = (await (await coord(`/api/findings/${f.id}`)).json()).title;
     const winner = a.status === 200 ? '标题甲' : '标题乙';
     expect(kept).toBe(winner);

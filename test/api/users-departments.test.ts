@@ -48,16 +48,18 @@ describeEachBackend('user administration and its audit trail', (ctx) => {
     expect(user).toMatchObject({ username: 'wang.li', displayName: '王力', role: 'officer', active: true, department: { code: 'water' }, lastLoginAt: null });
 
     const session = await signIn(ctx().app, 'wang.li', 'initial-password');
-    const promote = await as(`/api/users/${user.id}`, { method: 'PATCH', json: { role: 'coordinator', departmentId: await departmentId('eco') } });
-    expect(await promote.json()).toMatchObject({ role: 'coordinator', department: { code: 'eco' } });
+    const promote = await as(`/api/users/${user.id}`, { method: 'PATCH', json: { version: user.version, role: 'coordinator', departmentId: await departmentId('eco') } });
+    const promoted = await promote.json();
+    expect(promoted).toMatchObject({ role: 'coordinator', department: { code: 'eco' }, version: user.version + 1 });
     // A role change takes effect on the next request of an open session.
     expect((await (await client(ctx().app, session)('/api/auth/me')).json()).user.role).toBe('coordinator');
 
-    expect((await as(`/api/users/${user.id}`, { method: 'PATCH', json: { active: false } })).status).toBe(200);
+    const deactivated = await as(`/api/users/${user.id}`, { method: 'PATCH', json: { version: promoted.version, active: false } });
+    expect(deactivated.status).toBe(200);
     expect((await client(ctx().app, session)('/api/auth/me')).status).toBe(401);
     await expect(signIn(ctx().app, 'wang.li', 'initial-password')).rejects.toThrow(/401/);
 
-    await as(`/api/users/${user.id}`, { method: 'PATCH', json: { active: true, password: 'reset-by-admin' } });
+    await as(`/api/users/${user.id}`, { method: 'PATCH', json: { version: (await deactivated.json()).version, active: true, password: 'reset-by-admin' } });
     await expect(signIn(ctx().app, 'wang.li', 'reset-by-admin')).resolves.toMatch(/^portal_session=/);
 
     const events = await eventsOf('user', user.id);
@@ -102,17 +104,17 @@ describeEachBackend('user administration and its audit trail', (ctx) => {
     expect(dup.status).toBe(409);
     expect(await dup.json()).toEqual({ error: { code: 'conflict', message: '用户名 eco 已被使用', issues: [{ path: 'username', message: '用户名已被使用' }] } });
 
-    const missing = await as('/api/users/424242', { method: 'PATCH', json: { displayName: '无' } });
+    const missing = await as('/api/users/424242', { method: 'PATCH', json: { version: 1, displayName: '无' } });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: { code: 'not_found', message: '没有编号为 424242 的用户' } });
-    const empty = await as('/api/users/1', { method: 'PATCH', json: {} });
+    const empty = await as('/api/users/1', { method: 'PATCH', json: { version: 1 } });
     expect((await empty.json()).error.issues).toEqual([{ path: '(root)', message: '没有要修改的内容' }]);
   });
 
   it('does not let an admin lock themself out', async () => {
     const as = await admin();
     const me = (await (await as('/api/auth/me')).json()).user;
-    const res = await as(`/api/users/${me.id}`, { method: 'PATCH', json: { active: false, role: 'viewer' } });
+    const res = await as(`/api/users/${me.id}`, { method: 'PATCH', json: { version: 1, active: false, role: 'viewer' } });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       error: {
@@ -135,17 +137,17 @@ describeEachBackend('user administration and its audit trail', (ctx) => {
     const dep = await created.json();
     expect(dep).toMatchObject({ code: 'forestry-linqu', kind: 'forestry', countyCode: '370724', parentId: await departmentId('nr') });
 
-    const cycle = await as(`/api/departments/${await departmentId('nr')}`, { method: 'PATCH', json: { parentId: dep.id } });
+    const cycle = await as(`/api/departments/${await departmentId('nr')}`, { method: 'PATCH', json: { version: 1, parentId: dep.id } });
     expect(await cycle.json()).toEqual({
       error: { code: 'invalid_request', message: '请求内容有误：parentId', issues: [{ path: 'parentId', message: '上级部门不能是本部门或其下级' }] },
     });
-    const county = await as(`/api/departments/${dep.id}`, { method: 'PATCH', json: { countyCode: '370799' } });
+    const county = await as(`/api/departments/${dep.id}`, { method: 'PATCH', json: { version: dep.version, countyCode: '370799' } });
     expect((await county.json()).error.issues).toEqual([{ path: 'countyCode', message: '县市区不存在' }]);
     const taken = await as('/api/departments', { json: { code: 'eco', nameZh: '重复', nameEn: 'Dup', kind: 'other' } });
     expect(taken.status).toBe(409);
 
-    const renamed = await as(`/api/departments/${dep.id}`, { method: 'PATCH', json: { nameZh: '临朐县林业保护发展中心', parentId: null } });
-    expect(await renamed.json()).toMatchObject({ nameZh: '临朐县林业保护发展中心', parentId: null });
+    const renamed = await as(`/api/departments/${dep.id}`, { method: 'PATCH', json: { version: dep.version, nameZh: '临朐县林业保护发展中心', parentId: null } });
+    expect(await renamed.json()).toMatchObject({ nameZh: '临朐县林业保护发展中心', parentId: null, version: dep.version + 1 });
     expect((await eventsOf('department', dep.id)).map((e) => [e.action, e.before?.nameZh ?? null, e.after?.nameZh])).toEqual([
       ['department.created', null, '临朐县林业站'],
       ['department.updated', '临朐县林业站', '临朐县林业保护发展中心'],

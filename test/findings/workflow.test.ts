@@ -8,6 +8,8 @@ import { roles, type Role } from '../../server/lib/vocabulary.ts';
 import { closingConditions } from '../../server/features/findings/closing-conditions.ts';
 import {
   allowedTransitions,
+  applyStep,
+  applyTaskEffects,
   checkTransition,
   citedEvidenceIds,
   daysOverdue,
@@ -22,6 +24,8 @@ import {
   transitions,
   type FindingState,
   type Party,
+  type StepFinding,
+  type StepTask,
   type TransitionContext,
   type TransitionRule,
   type WorkflowFinding,
@@ -427,6 +431,55 @@ describe('task effects', () => {
     const body = bodyFor(t, { reason: '  又见采砂  ' });
     const result = checkTransition(finding('closed'), actor('coordinator', null), body, contextFor(body));
     expect(result.ok && result).toEqual({ ok: true, next: 'reopened', data: { to: 'reopened', version: 3, reason: '又见采砂' }, taskEffects: [] });
+  });
+});
+
+describe('applying a step', () => {
+  const AT = '2026-05-10T02:00:00.000Z';
+  const task = (over: Partial<StepTask>): StepTask => ({ id: 1, kind: 'verify', departmentId: VERIFY, status: 'open', dueOn: '2026-05-20', version: 1, closedAt: null, ...over });
+  const record = (state: FindingState, over: Partial<StepFinding> = {}): StepFinding => ({ ...finding(state), version: 3, measures: null, deadline: null, closingTicks: null, ...over });
+  const accepted = (f: StepFinding, key: string, overrides: Record<string, unknown> = {}) => {
+    const body = bodyFor(transitions.find((r) => keyOf(r) === key)!, overrides);
+    const result = checkTransition(f, actor('coordinator', null), body, contextFor(body));
+    if (!result.ok) throw new Error(JSON.stringify(result.error));
+    return result;
+  };
+
+  it('closes a task the department has taken up (in progress), as well as open and returned ones', () => {
+    const tasks = [task({ id: 1, status: 'in_progress' }), task({ id: 2, status: 'returned' }), task({ id: 3, status: 'done', closedAt: '2026-05-01T00:00:00.000Z' }), task({ id: 4, departmentId: OTHER })];
+    const out = applyTaskEffects(tasks, [{ action: 'close', kind: 'verify', departmentId: VERIFY }], AT);
+    expect(out.map((t) => [t.id, t.status, t.version, t.closedAt, t.changed ?? false])).toEqual([
+      [1, 'done', 2, AT, true],
+      [2, 'done', 2, AT, true],
+      [3, 'done', 1, '2026-05-01T00:00:00.000Z', false],
+      [4, 'open', 1, null, false],
+    ]);
+    expect(tasks[0].status).toBe('in_progress');
+  });
+
+  it('sends back only the latest task of the kind and department, and opens new ones with their due date', () => {
+    const tasks = [task({ id: 1, kind: 'rectify', departmentId: LEAD, status: 'done', closedAt: AT }), task({ id: 2, kind: 'rectify', departmentId: LEAD, status: 'done', closedAt: AT })];
+    const out = applyTaskEffects(tasks, [{ action: 'return', kind: 'rectify', departmentId: LEAD }, { action: 'open', kind: 'accept', departmentId: null }], AT);
+    expect(out.map((t) => [t.id ?? null, t.kind, t.status, t.closedAt, t.dueOn])).toEqual([
+      [1, 'rectify', 'done', AT, '2026-05-20'],
+      [2, 'rectify', 'returned', null, '2026-05-20'],
+      [null, 'accept', 'open', null, null],
+    ]);
+  });
+
+  it('moves the finding, its plan and its tasks in one result, with the event the API records', () => {
+    const before = record('confirmed');
+    const step = applyStep(before, [task({ status: 'done', closedAt: AT })], accepted(before, 'confirmed->rectifying'), AT);
+    expect(step.finding).toEqual({ ...before, state: 'rectifying', version: 4, measures: ['exit', 'restore'], deadline: '2026-08-31', leadDepartmentId: LEAD, cooperatingDepartmentIds: [COOP], acceptingDepartmentId: null });
+    expect(step.tasks.filter((t) => t.changed).map((t) => [t.kind, t.departmentId, t.dueOn])).toEqual([
+      ['rectify', LEAD, '2026-08-31'],
+      ['rectify', COOP, '2026-08-31'],
+    ]);
+    expect(step.event).toEqual({ action: 'finding.rectifying', before: { state: 'confirmed' }, after: { state: 'rectifying', to: 'rectifying', ...plan } });
+    const closing = record('pending_acceptance', { acceptingDepartmentId: ACCEPT });
+    const closed = applyStep(closing, [task({ kind: 'accept', departmentId: ACCEPT })], accepted(closing, 'pending_acceptance->closed'), AT);
+    expect(closed.finding).toMatchObject({ state: 'closed', version: 4, closingTicks: sampleBodies['pending_acceptance->closed'].ticks });
+    expect(closed.tasks).toEqual([task({ kind: 'accept', departmentId: ACCEPT, status: 'done', version: 2, closedAt: AT, changed: true })]);
   });
 });
 

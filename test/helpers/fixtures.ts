@@ -77,7 +77,14 @@ export async function preparePostgresTemplate(url: string, version: string): Pro
     } finally {
       await database.close();
     }
-    await admin.unsafe(`alter database "${building}" rename to "${name}"`);
+    try {
+      await admin.unsafe(`alter database "${building}" rename to "${name}"`);
+    } catch (err) {
+      // Another test process built the same version at the same time: use theirs, drop ours.
+      if ((err as { code?: string }).code !== '42P04') throw err;
+      await admin.unsafe(`drop database if exists "${building}" with (force)`);
+      return name;
+    }
     await admin.unsafe(`alter database "${name}" with is_template true`);
     return name;
   } catch (err) {

@@ -2,6 +2,7 @@
 import gcoord from 'gcoord';
 import { describe, expect, it } from 'vitest';
 import { CoordinateTextError, parseCoordinateText, toWgs84 } from '../../server/lib/coordinates.ts';
+import { parsePosition } from '../../web/src/lib/findings/coordinates.ts';
 
 /** Great-circle distance in metres (spherical Earth is ample at these distances). */
 function metres(a: readonly [number, number], b: readonly [number, number]): number {
@@ -97,6 +98,16 @@ describe('parseCoordinateText', () => {
     });
   }
 
+  it('is the reader the web’s coordinate box uses, to the centimetre', () => {
+    for (const [text, lon, lat] of cases) {
+      const p = parsePosition(text);
+      expect(Array.isArray(p), text).toBe(true);
+      const [x, y] = p as number[];
+      expect(Math.abs(x! - lon), text).toBeLessThan(1e-7);
+      expect(Math.abs(y! - lat), text).toBeLessThan(1e-7);
+    }
+  });
+
   it('reads southern and western hemispheres as negative', () => {
     expect(parseCoordinateText('33.9S 151.2E')).toEqual({ lon: 151.2, lat: -33.9 });
     expect(parseCoordinateText(`40°26'46"N 79°58'56"W`).lon).toBeCloseTo(-(79 + 58 / 60 + 56 / 3600), 9);
@@ -141,6 +152,26 @@ describe('parseCoordinateText', () => {
     ['119,4215 36,4123', /读到 4 个数值/],
   ];
 
+  it('names the kind of mistake, for the web’s short messages', () => {
+    const kind = (text: string) => {
+      try {
+        parseCoordinateText(text);
+      } catch (e) {
+        return (e as CoordinateTextError).problem;
+      }
+      return null;
+    };
+    expect(['', '119.4215', '36.4, 80.1', `119°75'E 36°24'N`, `119°25'61"E 36°24'N`, '181.2, 36.4', '119.4, 120.3'].map(kind)).toEqual([
+      'empty',
+      'format',
+      'format',
+      'minutes',
+      'minutes',
+      'range',
+      'range',
+    ]);
+  });
+
   for (const [text, message] of failures) {
     it(`refuses ${JSON.stringify(text)} with a message saying why`, () => {
       let error: unknown;
@@ -153,6 +184,8 @@ describe('parseCoordinateText', () => {
       const e = error as CoordinateTextError;
       expect([e.status, e.code]).toEqual([400, 'invalid_coordinate']);
       expect(e.message).toMatch(message);
+      // The web shows a short message by kind; whatever the server refuses, the web refuses too.
+      expect(parsePosition(text)).toBe(e.problem);
     });
   }
 });

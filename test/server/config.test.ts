@@ -19,6 +19,12 @@ describe('configuration', () => {
       trustProxy: false,
       uploadMaxMb: 20,
       escalateAfterDays: 30,
+      jsonBodyMaxKb: 1024,
+      statementTimeoutMs: 5000,
+      longStatementTimeoutMs: 120000,
+      databasePoolMax: 10,
+      databasePoolWaitMs: 3000,
+      timeZone: 'Asia/Shanghai',
     });
   });
 

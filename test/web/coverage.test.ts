@@ -217,6 +217,20 @@ describe('coverage period and URL', () => {
     expect(currentQuarter(new Date('2026-11-28T12:00:00Z'))).toBe('2026-Q4');
     expect(windowRange({ period: null, from: null, to: null, swath: 200, area: null }, new Date('2026-05-02T00:00:00Z'))).toEqual(['2026-04-01', '2026-06-30']);
   });
+
+  it('takes the default quarter from China’s calendar, as the server does', () => {
+    // 23:30 UTC on 30 September is 07:30 on 1 October in Beijing: the fourth quarter has begun.
+    const now = Date.parse('2026-09-30T23:30:00Z');
+    expect(currentQuarter(now)).toBe('2026-Q4');
+    expect(windowRange({ period: null, from: null, to: null, swath: 200, area: null }, now)).toEqual(['2026-10-01', '2026-12-31']);
+  });
+
+  it('drops periods and dates outside 2000–2100 from the address bar, as the server refuses them', () => {
+    expect(parseCoverageSearch('?period=0050')).toMatchObject({ period: null, from: null, to: null });
+    expect(parseCoverageSearch('?period=2101')).toMatchObject({ period: null });
+    expect(parseCoverageSearch('?from=1999-01-01&to=2000-01-31')).toMatchObject({ from: null, to: null });
+    expect(parseCoverageSearch('?period=2026-Q2')).toMatchObject({ period: '2026-Q2' });
+  });
 });
 
 describe('coverage table order', () => {

@@ -16,7 +16,8 @@ import {
   STATE_COLORS,
   stateColorExpression,
 } from '../../web/src/lib/findings/findings-style.ts';
-import { addDays, emptyStepValues, stepBody, stepKind, stepProblems, todayInChina } from '../../web/src/lib/findings/steps.ts';
+import { today } from '../../server/lib/clock.ts';
+import { addDays, emptyStepValues, stepBody, stepKind, stepProblems } from '../../web/src/lib/findings/steps.ts';
 import { FINDING_STATES, type FindingCollection, type FindingFilters } from '../../web/src/lib/findings/types.ts';
 import { parseRoute, routePath } from '../../web/src/lib/router/route.ts';
 
@@ -47,6 +48,15 @@ describe('typed coordinates', () => {
     expect(parsePosition('119.123456, 36.654321')).toEqual([119.123456, 36.654321]);
     expect(parsePosition('119.123456 36.654321')).toEqual([119.123456, 36.654321]);
     expect(parsePosition('119.5，36.5')).toEqual([119.5, 36.5]);
+  });
+
+  it('reads full-width digits and marks as typed with a Chinese input method', () => {
+    expect(parsePosition('１１９．５，３６．５')).toEqual([119.5, 36.5]);
+    expect(parsePosition('北纬３６°３４′０４″，东经１１９°０７′２４．５″')).toEqual([
+      Math.round((119 + 7 / 60 + 24.5 / 3600) * 1e7) / 1e7,
+      Math.round((36 + 34 / 60 + 4 / 3600) * 1e7) / 1e7,
+    ]);
+    expect(parseCoordinates('１１９．１，３６．１\n１１９．２，３６．１；１１９．２，３６．２')).toMatchObject({ ok: true, geometry: { type: 'Polygon' } });
   });
 
   it('swaps a latitude written first, when only the second number can be a longitude', () => {
@@ -198,8 +208,8 @@ describe('the steps along the chain', () => {
 
   it('counts days on the calendar and today in China', () => {
     expect(addDays('2026-12-25', 14)).toBe('2027-01-08');
-    expect(todayInChina(Date.parse('2026-03-01T17:00:00Z'))).toBe('2026-03-02');
-    expect(todayInChina(Date.parse('2026-03-01T15:59:00Z'))).toBe('2026-03-01');
+    expect(today(undefined, Date.parse('2026-03-01T17:00:00Z'))).toBe('2026-03-02');
+    expect(today(undefined, Date.parse('2026-03-01T15:59:00Z'))).toBe('2026-03-01');
   });
 });
 

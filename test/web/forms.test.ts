@@ -135,6 +135,7 @@ describe('form checks before sending', () => {
     const d = (id: number, parentId: number | null): Department => ({
       id,
       parentId,
+      version: 1,
       code: `d${id}`,
       nameZh: `部门${id}`,
       nameEn: `Dept ${id}`,

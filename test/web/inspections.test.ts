@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isMessageKey } from '../../web/src/lib/i18n/messages.ts';
+import { isMessageKey, translate } from '../../web/src/lib/i18n/messages.ts';
 import { checkInspection, emptyForm, formFromDetail, toInput, toPatch, type InspectionForm } from '../../web/src/lib/inspections/checks.ts';
-import { inspectionsQuery } from '../../web/src/lib/inspections/inspections-api.ts';
+import { inspectionsQuery, removeTrackPath } from '../../web/src/lib/inspections/inspections-api.ts';
 import {
   coordinatesBbox,
   inspectionOverlay,
@@ -134,5 +134,13 @@ describe('inspection list query and map', () => {
     expect(COORDINATE_SYSTEMS[0]).toBe('wgs84');
     for (const s of INSPECTION_STATUSES) expect(isMessageKey(`inspection.status.${s}`), s).toBe(true);
     for (const c of COORDINATE_SYSTEMS) expect(isMessageKey(`track.crs.${c}`), c).toBe(true);
+  });
+
+  it('removes a track at the inspection version read, and names the file in both languages', () => {
+    expect(removeTrackPath(7, 12, 3)).toBe('/api/inspections/7/tracks/12?version=3');
+    expect(translate('zh-CN', 'inspection.removeTrackBody', { file: 'a.gpx' })).toMatch(/^确定删除轨迹 a\.gpx 及随其导入的航点吗？/);
+    expect(translate('en', 'inspection.removeTrackBody', { file: 'a.gpx' })).toMatch(/^Remove track a\.gpx and the checkpoints/);
+    expect(translate('en', 'inspection.trackRemoved', { file: 'a.gpx' })).toBe('Track a.gpx removed.');
+    for (const code of ['duplicate_file', 'server_busy']) expect(translate('en', `error.code.${code}` as never)).not.toBe(`error.code.${code}`);
   });
 });

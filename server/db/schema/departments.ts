@@ -16,6 +16,7 @@ export const departments = pgTable(
     parentId: integer('parent_id').references((): AnyPgColumn => departments.id),
     countyCode: text('county_code').references(() => counties.code),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     check('departments_kind_check', inList(t.kind, departmentKinds)),

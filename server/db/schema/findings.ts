@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import {
   approvalStatuses,
   attachmentOwners,
@@ -88,6 +88,31 @@ export const findingAreas = pgTable(
   (t) => [primaryKey({ columns: [t.findingId, t.areaId] })],
 );
 
+/** What a finding was closed (销号) on, frozen when it closed (migration 0007 refuses rewrites). */
+export const findingClosures = pgTable(
+  'finding_closures',
+  {
+    id: serial('id').primaryKey(),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id),
+    /** The `finding.closed` event of this closing. */
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+    closedBy: integer('closed_by').references(() => users.id),
+    zone: text('zone', { enum: zoneKinds }),
+    countyCode: text('county_code'),
+    /** [{ code, zone, boundaryVersion }] as judged when it closed. */
+    areas: jsonb('areas').notNull(),
+    /** The closing rule, its basis and the conditions that applied. */
+    closing: jsonb('closing').notNull(),
+    /** [{ code, labelZh, tickedBy, evidence: [{ id, fileName, sha256 }] }]. */
+    ticks: jsonb('ticks').notNull(),
+    reopenedAt: timestamp('reopened_at', { withTimezone: true }),
+  },
+  (t) => [index('finding_closures_finding_id_btree').on(t.findingId, t.id)],
+);
+
 /** Cooperating departments of a finding's rectification (the lead is on the finding). */
 export const findingCooperators = pgTable(
   'finding_cooperators',
@@ -153,6 +178,8 @@ export const attachments = pgTable(
   },
   (t) => [
     index('attachments_owner_btree').on(t.ownerType, t.ownerId),
+    // One live copy of a file per owner (migration 0009).
+    uniqueIndex('attachments_owner_sha256_unique').on(t.ownerType, t.ownerId, t.sha256).where(sql`${t.deletedAt} is null`),
     check('attachments_owner_type_check', inList(t.ownerType, attachmentOwners)),
     check('attachments_size_positive', sql`${t.sizeBytes} > 0`),
   ],

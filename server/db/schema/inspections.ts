@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { inputCoordinateSystems, inspectionStatuses } from '../../lib/vocabulary.ts';
 import { geometry } from '../geometry.ts';
 import { inList } from './checks.ts';
@@ -105,6 +105,8 @@ export const inspectionTracks = pgTable(
   (t) => [
     index('inspection_tracks_geom_gist').using('gist', t.geom),
     index('inspection_tracks_inspection_id_btree').on(t.inspectionId),
+    // One live copy of a file per inspection (migration 0009); a removed track may be imported again.
+    uniqueIndex('inspection_tracks_inspection_id_sha256_unique').on(t.inspectionId, t.sha256).where(sql`${t.deletedAt} is null`),
     check('inspection_tracks_geom_valid', sql`ST_IsValid(${t.geom}) and not ST_IsEmpty(${t.geom})`),
     check('inspection_tracks_coordinate_system_check', inList(t.coordinateSystem, inputCoordinateSystems)),
     check('inspection_tracks_point_count_positive', sql`${t.pointCount} > 0`),

@@ -19,6 +19,7 @@ export const users = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
   },
   (t) => [
     check('users_role_check', inList(t.role, roles)),
@@ -47,10 +48,14 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_id_btree').on(t.userId)],
 );
 
-/** Failed sign-ins per account and per client address, shared by every server process. */
-export const loginThrottle = pgTable('login_throttle', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull(),
-  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
-});
+/** Password attempts not yet known to have succeeded, per account and per client address, shared by every server process. */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  },
+  (t) => [check('login_throttle_failures_check', sql`${t.failures} >= 0`)],
+);

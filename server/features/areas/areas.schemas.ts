@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../lib/validate.ts';
 import { areaCategories, areaLevels } from '../../lib/vocabulary.ts';
 import { areaCode, countyCode } from '../../lib/geo.ts';
 
@@ -8,7 +9,7 @@ export const listAreasQuery = z
     category: z.enum(areaCategories).optional(),
     level: z.enum(areaLevels).optional(),
     county: countyCode.optional(),
-    q: z.string().trim().max(100, '搜索词最长 100 个字符').optional(),
+    q: text().trim().max(100, '搜索词最长 100 个字符').optional(),
   })
   .strict();
 

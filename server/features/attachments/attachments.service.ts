@@ -7,8 +7,10 @@ import type { Config } from '../../config.ts';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
 import { ApiError, invalidRequest } from '../../lib/errors.ts';
-import { storeFile } from '../../lib/storage.ts';
+import { fileSha256, storeFile } from '../../lib/storage.ts';
+import { duplicateUpload, violatesUnique } from '../../lib/uploads.ts';
 import type { Actor } from '../auth/roles.ts';
+import { assertMayAddEvidence } from '../findings/evidence-access.ts';
 
 /** Distance beyond which a photo is flagged as taken away from the finding. */
 export const PHOTO_DISTANCE_WARNING_M = 500;
@@ -73,6 +75,19 @@ function withWarning(row: Record<string, unknown>) {
     : row;
 }
 
+/** The partial unique index (migration 0009) that keeps one live copy of a file per owner. */
+const ATTACHMENT_FILE_UNIQUE = 'attachments_owner_sha256_unique';
+
+/** 409 when the same file is already a live attachment of the finding. */
+async function assertNewAttachment(exec: Executor, findingId: number, sha256: string, fileName: string) {
+  const [existing] = await queryRows<{ id: number; file_name: string; uploaded_on: string }>(
+    exec,
+    sql`select id, file_name, to_char(uploaded_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as uploaded_on
+        from attachments where owner_type = 'finding' and owner_id = ${findingId} and sha256 = ${sha256} and deleted_at is null`,
+  );
+  if (existing) throw duplicateUpload(fileName, { kind: '附件', id: existing.id, fileName: existing.file_name, uploadedOn: existing.uploaded_on });
+}
+
 /** Stores one evidence file for a finding and records it in the finding's timeline. */
 export async function addFindingAttachment(
   database: Database,
@@ -90,23 +105,32 @@ export async function addFindingAttachment(
   if (!mimeType) {
     throw new ApiError(415, 'unsupported_format', `文件 ${file.name} 不是 JPEG、PNG、WebP 图片或 PDF 文档，不能作为证据上传`);
   }
-  const [finding] = await queryRows<{ id: number }>(database.db, sql`select id from findings where id = ${findingId} and deleted_at is null`);
-  if (!finding) throw new ApiError(404, 'not_found', `没有编号为 ${findingId} 的问题`);
+  await assertMayAddEvidence(database.db, actor, findingId);
   const exif = mimeType === 'application/pdf' ? { takenAt: null, lon: null, lat: null } : await readExif(file.bytes);
-  const sha256 = await storeFile(config.storageDir, file.bytes);
   const name = path.basename(file.name).slice(0, 255) || 'file';
-  return database.db.transaction(async (tx) => {
-    const [{ id }] = await queryRows<{ id: number }>(
-      tx,
-      sql`insert into attachments (owner_type, owner_id, file_name, mime_type, size_bytes, sha256, taken_at, taken_point, uploaded_by)
-          values ('finding', ${findingId}, ${name}, ${mimeType}, ${file.bytes.byteLength}, ${sha256}, ${exif.takenAt},
-                  ${exif.lon === null ? null : sql`ST_SetSRID(ST_MakePoint(${exif.lon}, ${exif.lat}), 4326)`}, ${actor.userId})
-          returning id`,
-    );
-    await recordEvent(tx, { actor, action: 'finding.attachment_added', entity: 'finding', entityId: findingId, after: { attachmentId: id, fileName: name, mimeType, sha256 }, ip });
-    const [row] = await queryRows<{ row: Record<string, unknown> }>(tx, sql`select ${attachmentJson} as row from attachments x where x.id = ${id}`);
-    return withWarning(row.row);
-  });
+  const sha256 = await fileSha256(file.bytes);
+  await assertNewAttachment(database.db, findingId, sha256, name);
+  await storeFile(config.storageDir, file.bytes, sha256);
+  try {
+    return await database.db.transaction(async (tx) => {
+      // Checked again under a share lock: a closing that commits first is seen, one that comes later waits.
+      await assertMayAddEvidence(tx, actor, findingId, true);
+      const [{ id }] = await queryRows<{ id: number }>(
+        tx,
+        sql`insert into attachments (owner_type, owner_id, file_name, mime_type, size_bytes, sha256, taken_at, taken_point, uploaded_by)
+            values ('finding', ${findingId}, ${name}, ${mimeType}, ${file.bytes.byteLength}, ${sha256}, ${exif.takenAt},
+                    ${exif.lon === null ? null : sql`ST_SetSRID(ST_MakePoint(${exif.lon}, ${exif.lat}), 4326)`}, ${actor.userId})
+            returning id`,
+      );
+      await recordEvent(tx, { actor, action: 'finding.attachment_added', entity: 'finding', entityId: findingId, after: { attachmentId: id, fileName: name, mimeType, sha256 }, ip });
+      const [row] = await queryRows<{ row: Record<string, unknown> }>(tx, sql`select ${attachmentJson} as row from attachments x where x.id = ${id}`);
+      return withWarning(row.row);
+    });
+  } catch (err) {
+    // Two uploads of one file that both passed the check: the index let one commit, the other names it.
+    if (violatesUnique(err, ATTACHMENT_FILE_UNIQUE)) await assertNewAttachment(database.db, findingId, sha256, name);
+    throw err;
+  }
 }
 
 /** The stored bytes of an attachment with its type and name, or null. */

@@ -7,6 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from '../../app-env.ts';
 import { errorBody } from '../../lib/errors.ts';
+import { requestOrigin } from '../../lib/origin.ts';
 import type { Permission } from './roles.ts';
 import { can } from './roles.ts';
 import { lookupSession, readSessionCookie } from './sessions.ts';
@@ -40,6 +41,8 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /api/inspections/:id': 'read',
   'PATCH /api/inspections/:id': 'inspections.record',
   'POST /api/inspections/:id/tracks': 'inspections.record',
+  // The service narrows it to people of a participating department, or a coordinator.
+  'DELETE /api/inspections/:id/tracks/:trackId': 'inspections.record',
   'GET /api/findings': 'read',
   'POST /api/findings': 'findings.record',
   'GET /api/findings/:id': 'read',
@@ -67,12 +70,6 @@ export function clientIp(c: Context<AppEnv>): string {
   }
 }
 
-/** The host this request was addressed to, as a browser would put it in `Origin`. */
-function ownHost(c: Context<AppEnv>): string {
-  const forwarded = c.var.config.trustProxy ? c.req.header('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
-  return forwarded || new URL(c.req.url).host;
-}
-
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -87,7 +84,8 @@ export const sameOriginWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   let crossSite = false;
   if (origin !== undefined) {
     try {
-      crossSite = origin === 'null' || new URL(origin).host !== ownHost(c);
+      // Scheme too: an http:// page on the same host is another origin and must not write to the https portal.
+      crossSite = origin === 'null' || new URL(origin).origin !== requestOrigin(c);
     } catch {
       crossSite = true;
     }
@@ -109,15 +107,19 @@ function answeringRoute(c: Context): string | null {
 /** Resolves the session and enforces `routeAccess` for every /api route. */
 export const authorize: MiddlewareHandler<AppEnv> = async (c, next) => {
   const path = answeringRoute(c);
+  const rule = path === null ? undefined : routeAccess[`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${path}`];
+  // Public routes never read the session, so /api/health needs no pool connection behind a busy pool.
+  if (rule === 'public') {
+    c.set('actor', null);
+    return next();
+  }
   const lookup = await lookupSession(c.var.database.db, c.var.config, readSessionCookie(c));
   c.set('actor', lookup.state === 'active' ? lookup.actor : null);
   if (path === null) return next(); // no such route: the 404 handler answers
-  const rule = routeAccess[`${c.req.method === 'HEAD' ? 'GET' : c.req.method} ${path}`];
   if (rule === undefined) {
     c.var.log.error('route has no access rule; refused', { method: c.req.method, path });
     return c.json(errorBody('forbidden', '此接口尚未配置访问权限'), 403);
   }
-  if (rule === 'public') return next();
   if (lookup.state !== 'active') {
     const message = lookup.state === 'ended' ? '登录已过期或已退出，请重新登录' : '请先登录';
     return c.json(errorBody('unauthorized', message), 401);

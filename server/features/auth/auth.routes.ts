@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
 import { queryRows } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
@@ -16,9 +16,13 @@ import {
   revokeUserSessions,
   writeSessionCookie,
 } from './sessions.ts';
-import { clearAccount, lockedForSeconds, recordFailure, throttleKeys } from './throttle.ts';
+import { recordSuccess, reserveAttempt, throttleKeys } from './throttle.ts';
 
 const wrongCredentials = errorBody('invalid_credentials', '用户名或密码不正确');
+
+/** 429 with Retry-After: too many password attempts on this account or from this address. */
+const tooManyAttempts = (c: Context<AppEnv>, what: string, seconds: number) =>
+  c.json(errorBody('too_many_attempts', `${what}次数过多，请 ${seconds} 秒后再试`), 429, { 'retry-after': String(seconds) });
 
 /** `/api/auth`: sign in and out, who am I, change my password. */
 export const authRoutes = new Hono<AppEnv>()
@@ -29,19 +33,15 @@ export const authRoutes = new Hono<AppEnv>()
     const ip = clientIp(c);
     const keys = throttleKeys(username, ip);
 
-    const wait = await lockedForSeconds(database.db, keys);
-    if (wait > 0) {
-      return c.json(errorBody('too_many_attempts', `登录失败次数过多，请 ${wait} 秒后再试`), 429, { 'retry-after': String(wait) });
-    }
+    // Counted before the password is checked, so parallel guesses cannot outrun the count.
+    const wait = await reserveAttempt(database.db, keys);
+    if (wait > 0) return tooManyAttempts(c, '登录失败', wait);
     const account = await findAccount(database.db, username);
     // Unknown, inactive and wrong-password sign-ins take the same path and get the same answer.
     const ok = await verifyPassword(password, account?.password_hash ?? (await unknownUserHash));
-    if (!account || !ok || !account.active) {
-      await recordFailure(database.db, keys);
-      return c.json(wrongCredentials, 401);
-    }
+    if (!account || !ok || !account.active) return c.json(wrongCredentials, 401);
     const token = await database.db.transaction(async (tx) => {
-      await clearAccount(tx, username);
+      await recordSuccess(tx, keys);
       const t = await createSession(tx, config, account.id, { ip, userAgent: c.req.header('user-agent') ?? null });
       await queryRows(tx, sql`update users set last_login_at = now() where id = ${account.id}`);
       await recordEvent(tx, {
@@ -70,13 +70,18 @@ export const authRoutes = new Hono<AppEnv>()
     const { database, config } = c.var;
     const actor = c.var.actor!;
     const { currentPassword, newPassword } = c.req.valid('json');
+    const ip = clientIp(c);
+    // The same keys as sign-in: a stolen session must not become an unthrottled password oracle.
+    const keys = throttleKeys(actor.username, ip);
+    const wait = await reserveAttempt(database.db, keys);
+    if (wait > 0) return tooManyAttempts(c, '当前密码错误', wait);
     const account = await findAccount(database.db, actor.username);
     if (!account || !(await verifyPassword(currentPassword, account.password_hash))) {
       return c.json(errorBody('wrong_password', '当前密码不正确', [{ path: 'currentPassword', message: '当前密码不正确' }]), 403);
     }
     const hash = await hashPassword(newPassword);
-    const ip = clientIp(c);
     const token = await database.db.transaction(async (tx) => {
+      await recordSuccess(tx, keys);
       await queryRows(tx, sql`update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now() where id = ${actor.userId}`);
       const ended = await revokeUserSessions(tx, actor.userId, 'password_changed');
       await recordEvent(tx, { actor, action: 'user.password_changed', entity: 'user', entityId: actor.userId, after: { sessionsEnded: ended }, ip });

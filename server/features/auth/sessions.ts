@@ -3,8 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../../app-env.ts';
 import type { Config } from '../../config.ts';
 import { queryRows, type Executor } from '../../db/backend.ts';
+import { requestScheme } from '../../lib/origin.ts';
 import type { Role } from '../../lib/vocabulary.ts';
 import type { Actor } from './roles.ts';
 
@@ -86,18 +88,21 @@ export async function revokeUserSessions(tx: Executor, userId: number, reason: s
 /** The token in the request's cookie, if any. */
 export const readSessionCookie = (c: Context) => getCookie(c, SESSION_COOKIE);
 
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when configured. */
-export function writeSessionCookie(c: Context, config: Config, token: string) {
+/** Secure whenever the browser reached us over HTTPS (directly or through a trusted proxy), or when configured. */
+const secureCookie = (c: Context<AppEnv>, config: Config) => config.cookieSecure || requestScheme(c) === 'https';
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS or when configured. */
+export function writeSessionCookie(c: Context<AppEnv>, config: Config, token: string) {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
-    secure: config.cookieSecure,
+    secure: secureCookie(c, config),
     path: '/',
     maxAge: config.sessionAbsoluteMinutes * 60,
   });
 }
 
 /** Removes the session cookie from the browser. */
-export function clearSessionCookie(c: Context, config: Config) {
-  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: config.cookieSecure, httpOnly: true, sameSite: 'Lax' });
+export function clearSessionCookie(c: Context<AppEnv>, config: Config) {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookie(c, config), httpOnly: true, sameSite: 'Lax' });
 }

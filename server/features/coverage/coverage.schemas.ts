@@ -1,18 +1,34 @@
 import { z } from 'zod';
+import { addYears, FIRST_YEAR, LAST_YEAR, PERIOD_PATTERN, periodContaining, periodRange } from '../../lib/clock.ts';
 import { isoDate } from '../../lib/dates.ts';
 import { areaCode } from '../../lib/geo.ts';
 
+/**
+ * Longest window one request may ask for. Coverage buffers every track of the window per request; an
+ * all-time window at the widest swath held a database connection for 7–42 s.
+ */
+export const MAX_WINDOW_YEARS = 3;
 
-/** A period preset: a year (2026), a quarter (2026-Q3) or a month (2026-07). */
-const period = z.string().regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, '期间须为年（2026）、季度（2026-Q3）或月份（2026-07）');
+const yearsMessage = `须在 ${FIRST_YEAR}–${LAST_YEAR} 年之间`;
+const inYears = (date: string) => date >= `${FIRST_YEAR}-01-01` && date <= `${LAST_YEAR}-12-31`;
+
+const period = z
+  .string()
+  .regex(PERIOD_PATTERN, '期间须为年（2026）、季度（2026-Q3）或月份（2026-07）')
+  .refine((p) => Number(p.slice(0, 4)) >= FIRST_YEAR && Number(p.slice(0, 4)) <= LAST_YEAR, `期间${yearsMessage}`);
+
+const windowDate = isoDate.refine(inYears, `日期${yearsMessage}`);
 
 const windowFields = {
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: windowDate.optional(),
+  to: windowDate.optional(),
   period: period.optional(),
 };
 
-/** Resolves `period` or `from`/`to` (default: the current quarter) to a date range. */
+/**
+ * Resolves `period` or `from`/`to` to a date range, capped at MAX_WINDOW_YEARS. Without either both
+ * stay unset: the default (the current quarter) depends on today, which the route reads from the clock.
+ */
 function toRange<T extends { from?: string; to?: string; period?: string }>(v: T, ctx: z.RefinementCtx) {
   if (v.period && (v.from || v.to)) {
     ctx.addIssue({ code: 'custom', path: ['period'], message: '期间与起止日期只能给一种' });
@@ -22,33 +38,29 @@ function toRange<T extends { from?: string; to?: string; period?: string }>(v: T
     ctx.addIssue({ code: 'custom', path: [v.from ? 'to' : 'from'], message: '起止日期须同时给出' });
     return z.NEVER;
   }
-  let from = v.from;
-  let to = v.to;
-  const p = v.period ?? (from ? undefined : currentQuarter());
-  if (p) [from, to] = periodRange(p);
-  if (from! > to!) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: '结束日期不能早于开始日期' });
-    return z.NEVER;
+  const { period: p, ...rest } = v;
+  if (p) {
+    const [from, to] = periodRange(p);
+    return { ...rest, from, to };
   }
-  return { ...v, from: from!, to: to! };
+  if (v.from && v.to) {
+    if (v.from > v.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: '结束日期不能早于开始日期' });
+      return z.NEVER;
+    }
+    if (v.to >= addYears(v.from, MAX_WINDOW_YEARS)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `查询期间最长 ${MAX_WINDOW_YEARS} 年，请缩短起止日期` });
+      return z.NEVER;
+    }
+  }
+  return { ...rest, from: v.from, to: v.to };
 }
 
-/** The quarter containing today, as a period preset. */
-export function currentQuarter(today = new Date()): string {
-  return `${today.getUTCFullYear()}-Q${Math.floor(today.getUTCMonth() / 3) + 1}`;
-}
-
-/** First and last day of a period preset. */
-export function periodRange(p: string): [string, string] {
-  const year = Number(p.slice(0, 4));
-  const iso = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
-  if (p.length === 4) return [iso(year, 0, 1), iso(year, 11, 31)];
-  if (p[5] === 'Q') {
-    const q = Number(p[6]) - 1;
-    return [iso(year, q * 3, 1), iso(year, q * 3 + 3, 0)];
-  }
-  const m = Number(p.slice(5)) - 1;
-  return [iso(year, m, 1), iso(year, m + 1, 0)];
+/** The window a request asked for, or the quarter containing `today` when it named none. */
+export function resolveWindow<T extends { from?: string; to?: string }>(q: T, today: string): T & { from: string; to: string } {
+  if (q.from && q.to) return q as T & { from: string; to: string };
+  const [from, to] = periodRange(periodContaining(today, 'quarter'));
+  return { ...q, from, to };
 }
 
 const swath = z.coerce

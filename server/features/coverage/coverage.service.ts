@@ -1,9 +1,10 @@
 /** Coverage per area and for the city: what was visited, jointly, how much of it was seen, what is due. */
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/backend.ts';
 import { queryRows } from '../../db/backend.ts';
+import { ApiError } from '../../lib/errors.ts';
 import type { InspectionFrequency } from '../../lib/vocabulary.ts';
-import { areaCoverageRows, type CoverageWindow } from './coverage.sql.ts';
-import { sql } from 'drizzle-orm';
+import { areaCoverageGeometry, areaCoverageRows, areasInScope, type CoverageWindow } from './coverage.sql.ts';
 
 /** Longest gap between joint inspections each frequency allows, in days. */
 export const frequencyDays: Record<InspectionFrequency, number> = { month: 31, quarter: 92, half_year: 183, year: 366 };
@@ -40,10 +41,65 @@ export interface AreaCoverage {
   due: DueStatus;
 }
 
-/** Coverage of every area (or those the filter picks) in the window, with city totals. */
-export async function coverageReport(exec: Executor, w: CoverageWindow, areaFilter = sql`true`, today = new Date().toISOString().slice(0, 10)) {
+/**
+ * Coverage could not be computed for some areas. Never answered as an empty success: a missing row
+ * would read as "nobody inspected it".
+ */
+export class CoverageFailure extends ApiError {
+  constructor(
+    readonly areas: readonly { code: string; name_zh: string }[],
+    readonly window: CoverageWindow,
+    override readonly cause: unknown,
+  ) {
+    const names = areas.slice(0, 5).map((a) => `${a.name_zh}（${a.code}）`).join('、');
+    const more = areas.length > 5 ? ` 等 ${areas.length} 处` : '';
+    super(500, 'coverage_failed', `无法计算${names}${more}在 ${window.from} 至 ${window.to} 的巡查覆盖，已记录，请联系管理员检查其轨迹`);
+    this.name = 'CoverageFailure';
+  }
+}
+
+/** Whether a database error came from the geometry engine (PostGIS raises them as SQLSTATE XX000). */
+function isGeometryError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | null, depth = 0; e && typeof e === 'object' && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === 'XX000' || /GEOS|TopologyException|lwgeom/i.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}
+
+type Scope = { code: string; name_zh: string; reached: boolean }[];
+
+/**
+ * Runs a query that must give exactly one row per area in `scope` (PGlite's PostGIS can end a failed
+ * buffer with no rows and no error). On a shortfall or a geometry error, each reached area is retried
+ * alone so the error names the ones that fail.
+ */
+async function rowPerArea<T extends { code: string }>(exec: Executor, scope: Scope, w: CoverageWindow, query: (filter: SQL) => SQL, filter: SQL): Promise<T[]> {
+  let cause: unknown = null;
+  try {
+    const rows = await queryRows<T>(exec, query(filter));
+    if (rows.length === scope.length && rows.every((r, i) => r.code === scope[i]!.code)) return rows;
+  } catch (err) {
+    if (!isGeometryError(err)) throw err;
+    cause = err;
+  }
+  const suspects = scope.filter((a) => a.reached);
+  const failing: Scope = [];
+  for (const area of suspects) {
+    try {
+      if ((await queryRows(exec, query(sql`a.code = ${area.code}`))).length !== 1) failing.push(area);
+    } catch (err) {
+      if (!isGeometryError(err)) throw err;
+      failing.push(area);
+    }
+  }
+  throw new CoverageFailure(failing.length ? failing : suspects.length ? suspects : scope, w, cause);
+}
+
+/** Coverage of every area (or those the filter picks) in the window, with city totals; `today` in the portal's time zone. */
+export async function coverageReport(exec: Executor, w: CoverageWindow, today: string, areaFilter = sql`true`) {
   const reference = w.to < today ? w.to : today;
-  const rows = await queryRows<{
+  const scope = await queryRows<Scope[number]>(exec, areasInScope(w, areaFilter));
+  const rows = scope.length === 0 ? [] : await rowPerArea<{
     code: string;
     name_zh: string;
     name_en: string;
@@ -54,7 +110,7 @@ export async function coverageReport(exec: Executor, w: CoverageWindow, areaFilt
     last_visit: string | null;
     last_joint_visit: string | null;
     inspections: number;
-  }>(exec, areaCoverageRows(w, areaFilter));
+  }>(exec, scope, w, (filter) => areaCoverageRows(w, filter), areaFilter);
   const areas: AreaCoverage[] = rows.map((r) => ({
     code: r.code,
     nameZh: r.name_zh,
@@ -84,4 +140,12 @@ export async function coverageReport(exec: Executor, w: CoverageWindow, areaFilt
       overdue: areas.filter((a) => a.due === 'overdue').length,
     },
   };
+}
+
+/** Covered and uncovered parts of one area (which must exist) as GeoJSON geometries. */
+export async function areaCoverageParts(exec: Executor, w: CoverageWindow, code: string) {
+  const filter = sql`a.code = ${code}`;
+  const scope = await queryRows<Scope[number]>(exec, areasInScope(w, filter));
+  const [parts] = await rowPerArea<{ code: string; covered: unknown; uncovered: unknown }>(exec, scope, w, (f) => areaCoverageGeometry(w, f), filter);
+  return parts!;
 }

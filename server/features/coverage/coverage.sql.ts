@@ -36,23 +36,34 @@ const visits = sql`
   join protected_areas a on a.geom && c.geom and ST_Intersects(a.geom, c.geom)`;
 
 /**
- * Per area, the window's tracks within reach of it, buffered by the swath on the spheroid (ST_Buffer
- * on geography works in a local metric projection, so metres are metres) and merged. Each track is
- * first cut to the area's box widened by the swath (`ST_ClipByBox2D`, cheap), so only the part that
- * can matter is buffered; buffering track by track and merging with ST_Union grows linearly with the
- * number of tracks, where one buffer of all the overlapping lines at once does not.
+ * Per area, the window's tracks within reach of it, each buffered by the swath in metres and merged.
+ * Each track is first cut to the area's box widened by the swath (`ST_ClipByBox2D`, cheap), so only
+ * the part that can matter is buffered; buffering track by track and merging with ST_Union grows
+ * linearly with the number of tracks, where one buffer of all the overlapping lines at once does not.
+ * `coverage_swath` (migration 0010) cleans GPS jitter first, which GEOS cannot buffer reliably.
  * `ST_Expand(a.geom, swath / 80000)` is at least the swath wide at this latitude (1° ≥ 80 km here),
  * and `t.geom && …` lets the GiST index pick the candidate tracks.
  */
 const swaths = (w: CoverageWindow, areaFilter: SQL) => sql`
   select a.id as area_id,
-         ST_Union(ST_Buffer(ST_ClipByBox2D(t.geom, ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)::box2d)::geography,
-                            ${w.swath}::float8, 'quad_segs=4')::geometry) as g
+         ST_Union(coverage_swath(ST_ClipByBox2D(t.geom, ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)::box2d), ${w.swath}::float8)) as g
   from protected_areas a
   join inspection_tracks t on t.deleted_at is null and t.geom && ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)
   join insp i on i.id = t.inspection_id and i.in_window
   where ${areaFilter}
   group by a.id`;
+
+/** Areas the filter picks, with whether a track of the window reaches them (only those can fail to compute). */
+export function areasInScope(w: CoverageWindow, areaFilter: SQL = sql`true`): SQL {
+  return sql`
+    with insp as (${completedInspections(w)})
+    select a.code, a.name_zh,
+           exists (select 1 from inspection_tracks t join insp i on i.id = t.inspection_id and i.in_window
+                   where t.deleted_at is null and t.geom && ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)) as reached
+    from protected_areas a
+    where ${areaFilter}
+    order by a.code`;
+}
 
 /** One row per area: visited, joint, geodesic coverage share, last visits, required frequency. */
 export function areaCoverageRows(w: CoverageWindow, areaFilter: SQL = sql`true`): SQL {
@@ -74,16 +85,17 @@ export function areaCoverageRows(w: CoverageWindow, areaFilter: SQL = sql`true`)
     order by a.code`;
 }
 
-/** Covered and uncovered parts of one area in the window, as GeoJSON geometries. */
-export function areaCoverageGeometry(w: CoverageWindow, code: string): SQL {
-  const filter = sql`a.code = ${code}`;
+/** Covered and uncovered parts of the areas the filter picks (one, in practice), as GeoJSON geometries. */
+export function areaCoverageGeometry(w: CoverageWindow, filter: SQL): SQL {
   return sql`
     with insp as (${completedInspections(w)}),
          swath as (${swaths(w, filter)})
-    select ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(coalesce(ST_Intersection(a.geom, s.g), ST_GeomFromText('POLYGON EMPTY', 4326)), 3)), 6)::json as covered,
+    select a.code,
+           ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(coalesce(ST_Intersection(a.geom, s.g), ST_GeomFromText('POLYGON EMPTY', 4326)), 3)), 6)::json as covered,
            ST_AsGeoJSON(ST_Multi(ST_CollectionExtract(coalesce(ST_Difference(a.geom, s.g), a.geom), 3)), 6)::json as uncovered
     from protected_areas a left join swath s on s.area_id = a.id
-    where ${filter}`;
+    where ${filter}
+    order by a.code`;
 }
 
 /**

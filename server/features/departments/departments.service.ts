@@ -4,13 +4,14 @@ import type { z } from 'zod';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent, type EventActor } from '../../lib/audit.ts';
 import { ApiError, invalidRequest, type ErrorIssue } from '../../lib/errors.ts';
+import { updateVersioned } from '../../lib/versioned.ts';
 import type { createDepartmentBody, updateDepartmentBody } from './departments.schemas.ts';
 
 type CreateDepartment = z.output<typeof createDepartmentBody>;
 type UpdateDepartment = z.output<typeof updateDepartmentBody>;
 
 const departmentJson = sql`json_build_object('id', d.id, 'code', d.code, 'nameZh', d.name_zh, 'nameEn', d.name_en,
-  'kind', d.kind, 'parentId', d.parent_id, 'countyCode', d.county_code)`;
+  'kind', d.kind, 'parentId', d.parent_id, 'countyCode', d.county_code, 'version', d.version)`;
 
 /** Every department, city bureaus first, then by code. */
 export async function listDepartments(exec: Executor): Promise<unknown[]> {
@@ -71,18 +72,20 @@ export async function updateDepartment(database: Database, actor: EventActor, id
     if (!before) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的部门`);
     await checkReferences(tx, id, input.parentId, input.countyCode);
     const set = (v: unknown) => v !== undefined;
-    await queryRows(
-      tx,
-      sql`update departments set
-            name_zh = ${input.nameZh ?? before.nameZh},
+    await updateVersioned(tx, {
+      table: 'departments',
+      id,
+      version: input.version,
+      set: sql`name_zh = ${input.nameZh ?? before.nameZh},
             name_en = ${input.nameEn ?? before.nameEn},
             kind = ${input.kind ?? before.kind},
             parent_id = ${set(input.parentId) ? input.parentId : before.parentId},
-            county_code = ${set(input.countyCode) ? input.countyCode : before.countyCode}
-          where id = ${id}`,
-    );
+            county_code = ${set(input.countyCode) ? input.countyCode : before.countyCode}`,
+      label: `部门“${before.code}”`,
+    });
     const after = await getDepartment(tx, id);
-    if (JSON.stringify(after) !== JSON.stringify(before)) {
+    const facts = (d: Record<string, unknown> | null) => JSON.stringify({ ...d, version: undefined });
+    if (facts(after) !== facts(before)) {
       await recordEvent(tx, { actor, action: 'department.updated', entity: 'department', entityId: id, before, after, ip });
     }
     return after;

@@ -11,7 +11,7 @@ import { createTaskBody } from '../tasks/tasks.schemas.ts';
 import { createAdHocTask, listTasks } from '../tasks/tasks.service.ts';
 import { createFindingBody, findingParams, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
 import { createFinding, getFindingRow, listFindings, updateFinding } from './findings.service.ts';
-import { loadWorkflowFinding, transitionFinding, workflowView } from './transitions.service.ts';
+import { closureOf, loadWorkflowFinding, transitionFinding, workflowView } from './transitions.service.ts';
 
 /** `/api/findings`: problems (问题) from clue to closure (销号) — 盯整改 and 派任务. */
 export const findingsRoutes = new Hono<AppEnv>()
@@ -37,9 +37,10 @@ export const findingsRoutes = new Hono<AppEnv>()
                  (select json_build_object('code', c.code, 'nameZh', c.name_zh, 'nameEn', c.name_en) from counties c where c.code = f.county_code) as county
           from findings f where f.id = ${id}`,
     );
-    const tasks = await listTasks(database.db, c.var.actor!, { finding: id });
+    const tasks = await listTasks(database.db, c.var.actor!, { finding: id }, c.var.config.timeZone);
     const attachments = await findingAttachments(database.db, id);
-    return c.json({ ...row, ...place, areasDetail: place.areas, areas: row.areas, tasks, attachments, ...workflowView(facts, c.var.actor!) }, 200);
+    const closure = facts.state === 'closed' ? await closureOf(database.db, id) : null;
+    return c.json({ ...row, ...place, areasDetail: place.areas, areas: row.areas, tasks, attachments, ...workflowView(facts, c.var.actor!, closure) }, 200);
   })
   .patch('/:id', zParam(findingParams), zJson(updateFindingBody), async (c) =>
     c.json(await updateFinding(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 200),
@@ -50,7 +51,7 @@ export const findingsRoutes = new Hono<AppEnv>()
     return c.json(await transitionFinding(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, body, clientIp(c)), 200);
   })
   .post('/:id/tasks', zParam(findingParams), zJson(createTaskBody), async (c) =>
-    c.json(await createAdHocTask(c.var.database, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 201),
+    c.json(await createAdHocTask(c.var.database, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c), c.var.config.timeZone), 201),
   )
   .post('/:id/attachments', zParam(findingParams), uploadLimit, async (c) => {
     const upload = await formFile(c, '证据文件');

@@ -1,23 +1,23 @@
 import { z } from 'zod';
-import { commaList, idParams, queryFlag } from '../../lib/validate.ts';
+import { commaList, id, idParams, queryFlag, queryId, text, version } from '../../lib/validate.ts';
 import { isoDate } from '../../lib/dates.ts';
 import { areaCode, countyCode, pointOrPolygon } from '../../lib/geo.ts';
 import { approvalStatuses, findingCategories, findingSources, findingStates, inputCoordinateSystems } from '../../lib/vocabulary.ts';
 
 
 const facts = {
-  title: z.string().trim().min(1, '请输入标题').max(200, '标题最多 200 个字符'),
+  title: text().trim().min(1, '请输入标题').max(200, '标题最多 200 个字符'),
   category: z.enum(findingCategories),
   source: z.enum(findingSources),
-  description: z.string().trim().min(1, '请输入问题描述').max(10_000, '描述最多 10000 个字符'),
-  batch: z.string().trim().max(100, '批次最多 100 个字符').nullable(),
+  description: text().trim().min(1, '请输入问题描述').max(10_000, '描述最多 10000 个字符'),
+  batch: text().trim().max(100, '批次最多 100 个字符').nullable(),
   discoveredAt: isoDate,
   constructedAt: isoDate.nullable(),
   approval: z.enum(approvalStatuses),
   geometry: pointOrPolygon,
   /** The datum of the coordinates sent; GCJ-02 (高德/腾讯) and BD-09 (百度) are converted, only WGS84 is stored. */
   coordinateSystem: z.enum(inputCoordinateSystems),
-  inspectionId: z.number().int().positive().nullable(),
+  inspectionId: id('检查').nullable(),
 };
 
 export const createFindingBody = z
@@ -32,7 +32,7 @@ export const createFindingBody = z
   .strict();
 
 export const updateFindingBody = z
-  .object({ ...facts, version: z.number().int().positive() })
+  .object({ ...facts, version })
   .partial()
   .required({ version: true })
   .strict();
@@ -47,7 +47,7 @@ export const listFindingsQuery = z
     source: commaList(findingSources).optional(),
     area: areaCode.optional(),
     county: countyCode.optional(),
-    department: z.coerce.number().int().positive().optional(),
+    department: queryId('部门').optional(),
     overdue: queryFlag.optional(),
     escalated: queryFlag.optional(),
     from: isoDate.optional(),
@@ -61,11 +61,34 @@ export const listFindingsQuery = z
           .refine(([a, b, c, d]) => a < c && b < d && a >= -180 && c <= 180 && b >= -90 && d <= 90, 'bbox 须为 最小经度,最小纬度,最大经度,最大纬度'),
       )
       .optional(),
-    q: z.string().trim().min(1).max(100, '搜索词最长 100 个字符').optional(),
+    q: text().trim().min(1).max(100, '搜索词最长 100 个字符').optional(),
     sort: z.enum(['newest', 'overdue_first']).default('newest'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     /** Opaque cursor from the previous page's `nextCursor`. */
     cursor: z.string().max(200).optional(),
     format: z.enum(['json', 'geojson']).default('json'),
   })
-  .strict();
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.cursor !== undefined && !cursorShape[q.sort].safeParse(decodedCursor(q.cursor)).success) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: '分页游标无效，请从第一页重新查询' });
+    }
+  });
+
+/** The cursor's JSON, or undefined when it is not base64url JSON at all. */
+function decodedCursor(s: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+// A cursor holds the last row's sort keys and id (see listFindings); each sort has its own key types,
+// which the SQL casts, so a crafted cursor must match them exactly. Open deadlines sort as 9999-12-31,
+// so any year PostgreSQL has (from 0001) is allowed here.
+const cursorDate = z.iso.date().refine((d) => d >= '0001-01-01');
+const cursorShape = {
+  newest: z.object({ v: z.tuple([cursorDate]), id: id() }).strict(),
+  overdue_first: z.object({ v: z.tuple([z.union([z.literal(0), z.literal(1)]), cursorDate]), id: id() }).strict(),
+} as const;

@@ -5,21 +5,18 @@ import type { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent } from '../../lib/audit.ts';
+import { today as todayIn } from '../../lib/clock.ts';
 import { toWgs84 } from '../../lib/coordinates.ts';
 import { ApiError, invalidRequest } from '../../lib/errors.ts';
+import { updateVersioned } from '../../lib/versioned.ts';
 import { likePattern } from '../../lib/search.ts';
 import { can, type Actor } from '../auth/roles.ts';
 import type { createFindingBody, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
-import { escalated, findingJson, geometryValidity, judgeLocation, nextSerial, overdue } from './findings.sql.ts';
+import { escalated, findingJson, geometryValidity, insideAnyArea, judgeLocation, nextSerial, overdue } from './findings.sql.ts';
 
 type CreateFinding = z.output<typeof createFindingBody>;
 type UpdateFinding = z.output<typeof updateFindingBody>;
 type ListFindings = z.output<typeof listFindingsQuery>;
-
-/** Today in China (Asia/Shanghai), the calendar officers' deadlines are set in. */
-export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** Converts a geometry's coordinates from GCJ-02/BD-09 to WGS84 (only WGS84 is stored). */
 function geometryToWgs84(geometry: Extract<Geometry, { type: 'Point' | 'Polygon' }>, system: 'wgs84' | 'gcj02' | 'bd09') {
@@ -44,11 +41,24 @@ async function rejudge(tx: Executor, id: number) {
   for (const statement of judgeLocation(id)) await queryRows(tx, statement);
 }
 
+/**
+ * Outside every protected area a finding is accepted only as `other` (with a warning to check the
+ * coordinates): the portal tracks problems in protected areas. The same rule for capture and edits.
+ */
+async function placeAllowsCategory(tx: Executor, geom: SQL, category: string) {
+  const [{ inside }] = await queryRows<{ inside: boolean }>(tx, insideAnyArea(geom));
+  if (inside) return [];
+  if (category !== 'other') {
+    throw invalidRequest([{ path: 'geometry', message: '位置不在任何自然保护地内；保护地外的问题只能按“其他”类别登记' }]);
+  }
+  return [{ code: 'outside_areas', message: '位置不在任何自然保护地内，已按“其他”登记，请核实坐标' }];
+}
+
 /** One finding as the list shows it (plus `warnings` on create), or null. */
 export async function getFindingRow(exec: Executor, config: Config, id: number): Promise<Record<string, unknown> | null> {
   const [r] = await queryRows<{ row: Record<string, unknown> }>(
     exec,
-    sql`select ${findingJson(sql`${todayInChina()}::date`, config.escalateAfterDays)} as row from findings f where f.id = ${id} and f.deleted_at is null`,
+    sql`select ${findingJson(sql`${todayIn(config.timeZone)}::date`, config.escalateAfterDays)} as row from findings f where f.id = ${id} and f.deleted_at is null`,
   );
   return r?.row ?? null;
 }
@@ -66,18 +76,7 @@ export async function createFinding(database: Database, config: Config, actor: A
   const geojson = JSON.stringify(geometry);
   return database.db.transaction(async (tx) => {
     await assertValidGeometry(tx, geojson);
-    const [{ inside }] = await queryRows<{ inside: boolean }>(
-      tx,
-      sql`select exists (select 1 from protected_areas a, (select ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326) as g) x
-                         where a.geom && x.g and ST_Intersects(a.geom, x.g)) as inside`,
-    );
-    const warnings: { code: string; message: string }[] = [];
-    if (!inside) {
-      if (input.category !== 'other') {
-        throw invalidRequest([{ path: 'geometry', message: '位置不在任何自然保护地内；保护地外的问题只能按“其他”类别登记' }]);
-      }
-      warnings.push({ code: 'outside_areas', message: '位置不在任何自然保护地内，已按“其他”登记，请核实坐标' });
-    }
+    const warnings = await placeAllowsCategory(tx, sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)`, input.category);
     const year = Number(input.discoveredAt.slice(0, 4));
     const [{ serial }] = await queryRows<{ serial: string }>(tx, nextSerial(year));
     const [{ id }] = await queryRows<{ id: number }>(
@@ -112,15 +111,23 @@ export async function updateFinding(database: Database, config: Config, actor: A
       );
       if (!involved) throw new ApiError(403, 'forbidden', '只有登记人、承办部门或联合执法协调员可以修改问题信息');
     }
-    if (before.version !== input.version) {
-      throw new ApiError(409, 'conflict', `问题 ${before.serial} 已被他人修改（当前版本 ${before.version}），请刷新后再改`);
+    if (before.state === 'closed') {
+      // 国环规生态〔2022〕1号: a closed (销号) problem is kept as accepted; corrections go through 回头看.
+      throw new ApiError(409, 'conflict', `问题 ${before.serial} 已销号，记录已冻结，不能再修改；如需更正，请先由协调员通过“回头看”将其标为复发（重新打开）`);
     }
-    if (geometry) await assertValidGeometry(tx, JSON.stringify(geometry));
+    const geojson = geometry ? JSON.stringify(geometry) : null;
+    if (geojson) await assertValidGeometry(tx, geojson);
+    const newGeom = geojson ? sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)` : null;
+    let warnings: { code: string; message: string }[] = [];
+    if (newGeom || input.category !== undefined) {
+      warnings = await placeAllowsCategory(tx, newGeom ?? sql`(select geom from findings where id = ${id})`, input.category ?? String(before.category));
+    }
     const keep = <T>(v: T | undefined, column: SQL) => (v === undefined ? column : sql`${v}`);
-    const updated = await queryRows(
-      tx,
-      sql`update findings set
-            title = ${keep(input.title, sql`title`)},
+    await updateVersioned(tx, {
+      table: 'findings',
+      id,
+      version: input.version,
+      set: sql`title = ${keep(input.title, sql`title`)},
             category = ${keep(input.category, sql`category`)},
             source = ${keep(input.source, sql`source`)},
             description = ${keep(input.description, sql`description`)},
@@ -128,14 +135,11 @@ export async function updateFinding(database: Database, config: Config, actor: A
             discovered_on = ${keep(input.discoveredAt, sql`discovered_on`)}::date,
             constructed_on = ${keep(input.constructedAt, sql`constructed_on`)}::date,
             approval = ${keep(input.approval, sql`approval`)},
-            geom = ${geometry ? sql`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(geometry)}), 4326)` : sql`geom`},
+            geom = ${newGeom ?? sql`geom`},
             inspection_id = ${keep(input.inspectionId, sql`inspection_id`)},
-            version = version + 1, updated_at = now()
-          where id = ${id} and version = ${input.version}
-          returning id`,
-    );
-    // The row lock taken by UPDATE makes a concurrent writer with the same version find nothing here.
-    if (updated.length === 0) throw new ApiError(409, 'conflict', `问题 ${before.serial} 已被他人修改，请刷新后再改`);
+            updated_at = now()`,
+      label: `问题“${before.serial}”`,
+    });
     if (geometry) await rejudge(tx, id);
     const after = await getFindingRow(tx, config, id);
     await recordEvent(tx, {
@@ -147,7 +151,7 @@ export async function updateFinding(database: Database, config: Config, actor: A
       after: { ...auditFacts(after), ...(geometry ? { geometry } : {}) },
       ip,
     });
-    return after;
+    return { ...after, warnings };
   });
 }
 
@@ -168,7 +172,7 @@ function decodeCursor(s: string): Cursor {
  * are the cursor) stays stable while new findings are added, unlike offsets.
  */
 export async function listFindings(exec: Executor, config: Config, q: ListFindings) {
-  const today = sql`${todayInChina()}::date`;
+  const today = sql`${todayIn(config.timeZone)}::date`;
   const isOverdue = overdue(today);
   const where: SQL[] = [sql`f.deleted_at is null`];
   if (q.state?.length) where.push(sql`f.state in ${q.state}`);

@@ -1,4 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { ClosingConditionsResult } from './closing-conditions.ts';
+import { activeTaskStatuses } from './workflow.ts';
 
 /**
  * Re-judges where a finding lies: the database function `judge_finding_location` (migration 0006)
@@ -7,6 +9,76 @@ import { sql, type SQL } from 'drizzle-orm';
  */
 export function judgeLocation(findingId: number): SQL[] {
   return [sql`select judge_finding_location(${findingId}::int)`];
+}
+
+/**
+ * Judges a finding again and, when where it lies changed, records a `finding.rejudged` event and bumps
+ * its version (`rejudge_finding_recorded`, migration 0007 — the function boundary triggers run too).
+ */
+export function rejudgeRecorded(findingId: number, cause: string): SQL {
+  return sql`select rejudge_finding_recorded(${findingId}::int, ${cause}::text)`;
+}
+
+/** True when the geometry touches any protected area; the bbox test lets the GiST index on areas answer first. */
+export function insideAnyArea(geom: SQL): SQL {
+  return sql`select exists (select 1 from protected_areas a, (select ${geom} as g) x where a.geom && x.g and ST_Intersects(a.geom, x.g)) as inside`;
+}
+
+/** A closing condition as ticked at acceptance. */
+export interface ClosingTick {
+  code: string;
+  evidenceIds: number[];
+}
+
+/** What a finding was closed on, as stored in finding_closures. */
+export interface StoredClosure {
+  id: number;
+  eventId: number;
+  closedAt: string;
+  closedBy: { userId: number; username: string } | null;
+  zone: string | null;
+  countyCode: string | null;
+  areas: { code: string; zone: string | null; boundaryVersion: number }[];
+  closing: ClosingConditionsResult;
+  ticks: { code: string; labelZh: string; tickedBy: { userId: number; username: string }; evidence: { id: number; fileName: string; sha256: string }[] }[];
+}
+
+/**
+ * Freezes a closing: the rule and conditions that applied, the finding's zone, county and areas with
+ * their boundary versions as judged now, and each tick with who made it and the files it cites.
+ */
+export function closureInsert(c: {
+  findingId: number;
+  eventId: number;
+  at: string;
+  closedBy: { userId: number; username: string };
+  closing: ClosingConditionsResult;
+  ticks: ClosingTick[];
+  reopenedAt?: string | null;
+}): SQL {
+  const label = new Map(c.closing.conditions.map((k) => [k.code as string, k.labelZh]));
+  const tickedBy = { userId: c.closedBy.userId, username: c.closedBy.username };
+  const ticks = c.ticks.map((t) => ({ code: t.code, labelZh: label.get(t.code) ?? t.code, tickedBy, evidenceIds: t.evidenceIds }));
+  return sql`insert into finding_closures (finding_id, event_id, closed_at, closed_by, zone, county_code, areas, closing, ticks, reopened_at)
+    select f.id, ${c.eventId}, ${c.at}::timestamptz, ${c.closedBy.userId}, f.zone, f.county_code, finding_location_json(f.id) -> 'areas',
+           ${JSON.stringify(c.closing)}::jsonb,
+           (select coalesce(jsonb_agg((t - 'evidenceIds') || jsonb_build_object('evidence', coalesce(
+                     (select jsonb_agg(jsonb_build_object('id', x.id, 'fileName', x.file_name, 'sha256', x.sha256) order by x.id)
+                      from attachments x
+                      where x.owner_type = 'finding' and x.owner_id = f.id
+                        and x.id in (select e::int from jsonb_array_elements_text(t -> 'evidenceIds') e)), '[]'::jsonb)) order by n), '[]'::jsonb)
+            from jsonb_array_elements(${JSON.stringify(ticks)}::jsonb) with ordinality as y(t, n)),
+           ${c.reopenedAt ?? null}::timestamptz
+    from findings f where f.id = ${c.findingId}`;
+}
+
+/** The latest closure of a finding as JSON (StoredClosure). */
+export function latestClosure(findingId: number): SQL {
+  return sql`select json_build_object('id', c.id, 'eventId', c.event_id, 'closedAt', c.closed_at,
+                'closedBy', case when u.id is null then null else json_build_object('userId', u.id, 'username', u.username) end,
+                'zone', c.zone, 'countyCode', c.county_code, 'areas', c.areas, 'closing', c.closing, 'ticks', c.ticks) as row
+             from finding_closures c left join users u on u.id = c.closed_by
+             where c.finding_id = ${findingId} order by c.id desc limit 1`;
 }
 
 /** The next serial of a year, WF-YYYY-NNNN; the counter only grows, so a serial is never reused. */
@@ -51,7 +123,7 @@ export function findingJson(today: SQL, escalateAfterDays: number): SQL {
  * Derived, never stored.
  */
 const dueDate = sql`(case
-  when f.state = 'verifying' then (select min(t.due_on) from tasks t where t.finding_id = f.id and t.kind = 'verify' and t.status in ('open', 'in_progress', 'returned'))
+  when f.state = 'verifying' then (select min(t.due_on) from tasks t where t.finding_id = f.id and t.kind = 'verify' and t.status in ${activeTaskStatuses})
   when f.state in ('rectifying', 'pending_acceptance') then f.deadline
   end)`;
 

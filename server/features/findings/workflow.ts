@@ -10,8 +10,8 @@
 import { z } from 'zod';
 import { can, actsForDepartment, type Actor } from '../auth/roles.ts';
 import type { ErrorIssue } from '../../lib/errors.ts';
-import { zodIssues } from '../../lib/validate.ts';
-import { findingStates, taskKinds as allTaskKinds, type FindingState } from '../../lib/vocabulary.ts';
+import { hasUnstorableText, MAX_ID, zodIssues } from '../../lib/validate.ts';
+import { findingStates, taskKinds as allTaskKinds, taskStatuses, type FindingState } from '../../lib/vocabulary.ts';
 import { missingConditions, type ClosingCondition } from './closing-conditions.ts';
 
 export { findingStates, type FindingState };
@@ -76,11 +76,19 @@ export interface TransitionContext {
 
 // ---- Request bodies -------------------------------------------------------------------------------
 
-const positiveId = (what: string) => z.number({ error: `${what}须为正整数编号` }).int(`${what}须为正整数编号`).positive(`${what}须为正整数编号`);
+// Ids within int4, text without NUL or lone surrogates, dates within 1900–2100: what the database can hold (lib/validate.ts).
+const positiveId = (what: string) =>
+  z.number({ error: `${what}须为正整数编号` }).int(`${what}须为正整数编号`).positive(`${what}须为正整数编号`).max(MAX_ID, `${what}编号超出范围`);
 const text = (what: string) =>
-  z.string({ error: `须填写${what}` }).trim().min(1, `须填写${what}`).max(4000, `${what}不能超过 4000 个字符`);
-const isoDate = (what: string) => z.iso.date({ error: `${what}须为 YYYY-MM-DD 格式的有效日期` });
-const version = z.number({ error: '须提供记录版本号 version' }).int('版本号须为整数').nonnegative('版本号须为非负整数');
+  z
+    .string({ error: `须填写${what}` })
+    .refine((s) => !hasUnstorableText(s), `${what}含有无法保存的字符（如 NUL 或不完整的 Unicode 字符）`)
+    .trim()
+    .min(1, `须填写${what}`)
+    .max(4000, `${what}不能超过 4000 个字符`);
+const isoDate = (what: string) =>
+  z.iso.date({ error: `${what}须为 YYYY-MM-DD 格式的有效日期` }).refine((d) => d >= '1900-01-01' && d <= '2100-12-31', `${what}须在 1900-01-01 至 2100-12-31 之间`);
+const version = z.number({ error: '须提供记录版本号 version' }).int('版本号须为整数').nonnegative('版本号须为非负整数').max(MAX_ID, '版本号超出范围');
 const evidenceIds = z
   .array(positiveId('附件'), { error: '须提供证据附件编号列表' })
   .min(1, '至少须附 1 份证据（照片、文书等附件）')
@@ -457,7 +465,7 @@ function departmentsOf(which: TaskDepartments, finding: WorkflowFinding): Array<
 }
 
 /** The finding as it will be once the body is applied (for the departments of opened tasks). */
-function applied(finding: WorkflowFinding, data: TransitionBody): WorkflowFinding {
+function applied<F extends WorkflowFinding>(finding: F, data: TransitionBody): F {
   if ('verifyingDepartmentId' in data) return { ...finding, verifyingDepartmentId: data.verifyingDepartmentId };
   if ('leadDepartmentId' in data) {
     return {
@@ -556,6 +564,96 @@ export function checkTransition(finding: WorkflowFinding, actor: PartyActor, bod
     }
   }
   return { ok: true, next: rule.to, data, taskEffects };
+}
+
+// ---- Applying an accepted step ---------------------------------------------------------------------
+
+/** Task statuses still to be worked on (new, taken up, or sent back); a step's `close` ends all of them. */
+export const activeTaskStatuses = ['open', 'in_progress', 'returned'] as const satisfies readonly (typeof taskStatuses)[number][];
+
+/** A finding's task as applying a step sees it; `id` is absent for a task the step opens. */
+export interface StepTask {
+  id?: number;
+  kind: (typeof allTaskKinds)[number];
+  departmentId: number | null;
+  status: (typeof taskStatuses)[number];
+  dueOn: string | null;
+  version: number;
+  /** When it was closed (done); null while active or returned. */
+  closedAt: string | null;
+  /** Set on a task this step opened or changed: what must be written. */
+  changed?: true;
+  /** Extra facts of an ad-hoc task opened outside the workflow. */
+  note?: string | null;
+  assigneeUserId?: number | null;
+}
+
+/** A finding's workflow record: what a step reads and what it changes. */
+export interface StepFinding extends WorkflowFinding {
+  version: number;
+  measures: unknown;
+  deadline: string | null;
+  closingTicks: unknown;
+}
+
+/** A task change: open one, close the active ones, or send back the latest (workflow rules or an ad-hoc task). */
+export type TaskChange = Omit<TaskEffect, 'kind'> & { kind: StepTask['kind']; note?: string | null; assigneeUserId?: number | null };
+
+const isActive = (status: StepTask['status']) => (activeTaskStatuses as readonly string[]).includes(status);
+
+/** Applies task changes to a finding's tasks at time `at`; changed and opened tasks are marked `changed`. */
+export function applyTaskEffects(tasks: readonly StepTask[], effects: readonly TaskChange[], at: string): StepTask[] {
+  const out = tasks.map((t) => ({ ...t }));
+  for (const effect of effects) {
+    const same = (t: StepTask) => t.kind === effect.kind && t.departmentId === effect.departmentId;
+    if (effect.action === 'open') {
+      out.push({
+        kind: effect.kind,
+        departmentId: effect.departmentId,
+        status: 'open',
+        dueOn: effect.dueDate ?? null,
+        version: 1,
+        closedAt: null,
+        changed: true,
+        ...(effect.note !== undefined ? { note: effect.note } : {}),
+        ...(effect.assigneeUserId !== undefined ? { assigneeUserId: effect.assigneeUserId } : {}),
+      });
+    } else if (effect.action === 'close') {
+      for (const t of out) if (same(t) && isActive(t.status)) Object.assign(t, { status: 'done', closedAt: at, version: t.version + 1, changed: true });
+    } else {
+      // A failed acceptance sends back the most recent task of that kind and department.
+      const latest = out.filter(same).at(-1);
+      if (latest) Object.assign(latest, { status: 'returned', closedAt: null, version: latest.version + 1, changed: true });
+    }
+  }
+  return out;
+}
+
+/** The audit event of a step: the state it left, the state it reached and what the request carried. */
+export function stepEvent(from: FindingState, next: FindingState, data: TransitionBody) {
+  const { version: _v, ...recorded } = data as TransitionBody & { version?: number };
+  return { action: `finding.${next}`, before: { state: from }, after: { state: next, ...recorded } };
+}
+
+/**
+ * Applies an accepted step (the `ok` result of `checkTransition`) at time `at`: the finding as it is
+ * after it, its tasks with the step's effects, and the audit event. The only place a step changes a
+ * finding; the HTTP transition and the sample-data seeder both write what this returns.
+ */
+export function applyStep(
+  finding: StepFinding,
+  tasks: readonly StepTask[],
+  result: Extract<TransitionResult, { ok: true }>,
+  at: string,
+): { finding: StepFinding; tasks: StepTask[]; event: ReturnType<typeof stepEvent> } {
+  const data = result.data;
+  const next: StepFinding = { ...applied(finding, data), state: result.next, version: finding.version + 1 };
+  if ('leadDepartmentId' in data) {
+    next.measures = data.measures;
+    next.deadline = data.deadline;
+  }
+  if ('ticks' in data) next.closingTicks = data.ticks;
+  return { finding: next, tasks: applyTaskEffects(tasks, result.taskEffects, at), event: stepEvent(finding.state, result.next, data) };
 }
 
 // ---- Derived deadlines (never stored) -------------------------------------------------------------

@@ -5,8 +5,16 @@ import { errorBody, invalidRequest } from '../../lib/errors.ts';
 import { formFile, uploadLimit } from '../../lib/uploads.ts';
 import { zJson, zParam, zQuery, zodIssues } from '../../lib/validate.ts';
 import { clientIp } from '../auth/access.ts';
-import { createInspectionBody, inspectionParams, listInspectionsQuery, trackUploadFields, updateInspectionBody } from './inspections.schemas.ts';
-import { addTrack, createInspection, getInspection, updateInspection } from './inspections.service.ts';
+import {
+  createInspectionBody,
+  inspectionParams,
+  listInspectionsQuery,
+  removeTrackQuery,
+  trackParams,
+  trackUploadFields,
+  updateInspectionBody,
+} from './inspections.schemas.ts';
+import { addTrack, createInspection, getInspection, removeTrack, updateInspection } from './inspections.service.ts';
 import { inspectionList } from './inspections.sql.ts';
 
 /** `/api/inspections`: joint inspections (联合检查), their tracks and checkpoints. */
@@ -41,4 +49,8 @@ export const inspectionsRoutes = new Hono<AppEnv>()
       c.req.query('dryRun') === '1',
     );
     return c.json(result, 'dryRun' in result ? 200 : 201);
+  })
+  .delete('/:id/tracks/:trackId', zParam(trackParams), zQuery(removeTrackQuery), async (c) => {
+    const { id, trackId } = c.req.valid('param');
+    return c.json(await removeTrack(c.var.database, c.var.actor!, id, trackId, c.req.valid('query').version, clientIp(c)), 200);
   });

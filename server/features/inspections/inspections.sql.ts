@@ -44,3 +44,47 @@ export function inspectionDetail(id: number): SQL {
     ) as row
     from inspections i where i.id = ${id} and i.deleted_at is null`;
 }
+
+/** The live track of an inspection stored from a file with this SHA-256 (at most one: a partial unique index). */
+export function liveTrackWithSha256(inspectionId: number, sha256: string): SQL {
+  // Served by inspection_tracks_inspection_id_sha256_unique, whose predicate is the same `deleted_at is null`.
+  return sql`select id, file_name, to_char(uploaded_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as uploaded_on
+    from inspection_tracks where inspection_id = ${inspectionId} and sha256 = ${sha256} and deleted_at is null`;
+}
+
+/** Inserts an imported track from its MultiLineString GeoJSON text (WGS84) and returns its id. */
+export function trackInsert(t: {
+  inspectionId: number;
+  fileName: string;
+  format: string;
+  sha256: string;
+  coordinateSystem: string;
+  pointCount: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  uploadedBy: number;
+  geometryJson: string;
+}): SQL {
+  return sql`insert into inspection_tracks (inspection_id, file_name, format, sha256, coordinate_system, point_count, started_at, ended_at, uploaded_by, geom)
+    values (${t.inspectionId}, ${t.fileName}, ${t.format}, ${t.sha256}, ${t.coordinateSystem}, ${t.pointCount}, ${t.startedAt}, ${t.endedAt}, ${t.uploadedBy},
+            ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${t.geometryJson}), 4326)))
+    returning id`;
+}
+
+/** Inserts one checkpoint of an inspection (a waypoint of an imported file). */
+export function checkpointInsert(c: { inspectionId: number; trackId: number | null; name: string | null; note: string | null; at: string | null; geometryJson: string }): SQL {
+  return sql`insert into inspection_checkpoints (inspection_id, track_id, name, note, at, geom)
+    values (${c.inspectionId}, ${c.trackId}, ${c.name}, ${c.note}, ${c.at}, ST_SetSRID(ST_GeomFromGeoJSON(${c.geometryJson}), 4326))`;
+}
+
+/** Soft-deletes a live track of the inspection; returns what the audit event records, or no row. */
+export function trackRemoval(inspectionId: number, trackId: number): SQL {
+  return sql`update inspection_tracks set deleted_at = now()
+    where id = ${trackId} and inspection_id = ${inspectionId} and deleted_at is null
+    returning id, file_name as "fileName", format, sha256, point_count as "pointCount", started_at as "startedAt", ended_at as "endedAt"`;
+}
+
+/** Soft-deletes the checkpoints that came from the same file as a track; returns their ids. */
+export function trackCheckpointsRemoval(trackId: number): SQL {
+  return sql`update inspection_checkpoints set deleted_at = now() where track_id = ${trackId} and deleted_at is null returning id`;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, idParams, queryFlag } from '../../lib/validate.ts';
+import { commaList, id, idParams, queryFlag, queryId, text, version } from '../../lib/validate.ts';
 import { isoDate } from '../../lib/dates.ts';
 import { taskKinds, taskStatuses } from '../../lib/vocabulary.ts';
 
@@ -9,8 +9,8 @@ export const listTasksQuery = z
     mine: queryFlag.optional(),
     status: commaList(taskStatuses).optional(),
     kind: commaList(taskKinds).optional(),
-    finding: z.coerce.number().int().positive().optional(),
-    department: z.coerce.number().int().positive().optional(),
+    finding: queryId('问题').optional(),
+    department: queryId('部门').optional(),
   })
   .strict();
 
@@ -19,10 +19,10 @@ export const taskParams = idParams('任务');
 /** What a department does to its own task outside the workflow: take it up, note progress, assign a person. */
 export const updateTaskBody = z
   .object({
-    version: z.number().int().positive(),
+    version,
     status: z.enum(['in_progress', 'done']).optional(),
-    note: z.string().trim().max(4000, '备注最多 4000 个字符').nullable().optional(),
-    assigneeUserId: z.number().int().positive().nullable().optional(),
+    note: text().trim().max(4000, '备注最多 4000 个字符').nullable().optional(),
+    assigneeUserId: id('用户').nullable().optional(),
   })
   .strict();
 
@@ -30,9 +30,9 @@ export const updateTaskBody = z
 export const createTaskBody = z
   .object({
     kind: z.enum(['verify', 'inspect']),
-    departmentId: z.number().int().positive(),
+    departmentId: id('部门'),
     dueOn: isoDate,
-    note: z.string().trim().max(4000, '备注最多 4000 个字符').nullable().optional(),
-    assigneeUserId: z.number().int().positive().nullable().optional(),
+    note: text().trim().max(4000, '备注最多 4000 个字符').nullable().optional(),
+    assigneeUserId: id('用户').nullable().optional(),
   })
   .strict();

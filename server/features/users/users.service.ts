@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { queryRows, type Database, type Executor } from '../../db/backend.ts';
 import { recordEvent, type EventActor } from '../../lib/audit.ts';
 import { ApiError, invalidRequest } from '../../lib/errors.ts';
+import { updateVersioned } from '../../lib/versioned.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { revokeUserSessions } from '../auth/sessions.ts';
 import type { createUserBody, updateUserBody } from './users.schemas.ts';
@@ -60,7 +61,7 @@ export async function createUser(database: Database, actor: EventActor, input: C
 export async function updateUser(database: Database, actor: EventActor & { userId?: number }, id: number, input: UpdateUser, ip: string | null = null) {
   const hash = input.password === undefined ? null : await hashPassword(input.password);
   return database.db.transaction(async (tx) => {
-    const [current] = await queryRows<{ state: { role: string; departmentId: number | null; active: boolean } }>(tx, userAuditState(id));
+    const [current] = await queryRows<{ state: { username: string; role: string; departmentId: number | null; active: boolean } }>(tx, userAuditState(id));
     if (!current) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的用户`);
     const before = current.state;
     if ('userId' in actor && actor.userId === id) {
@@ -73,18 +74,19 @@ export async function updateUser(database: Database, actor: EventActor & { userI
     const departmentId = input.departmentId === undefined ? before.departmentId : input.departmentId;
     if (input.role !== undefined || input.departmentId !== undefined) await checkDepartment(tx, departmentId, role);
 
-    await queryRows(
-      tx,
-      sql`update users set
-            display_name = coalesce(${input.displayName ?? null}, display_name),
+    await updateVersioned(tx, {
+      table: 'users',
+      id,
+      version: input.version,
+      set: sql`display_name = coalesce(${input.displayName ?? null}, display_name),
             role = ${role},
             department_id = ${departmentId},
             active = coalesce(${input.active ?? null}::boolean, active),
             password_hash = coalesce(${hash}, password_hash),
             password_changed_at = case when ${hash}::text is null then password_changed_at else now() end,
-            updated_at = now()
-          where id = ${id}`,
-    );
+            updated_at = now()`,
+      label: `用户“${before.username}”`,
+    });
     const [{ state: after }] = await queryRows<{ state: unknown }>(tx, userAuditState(id));
     if (JSON.stringify(after) !== JSON.stringify(before)) {
       await recordEvent(tx, { actor, action: 'user.updated', entity: 'user', entityId: id, before, after, ip });

@@ -12,7 +12,8 @@ export function userRows(where: SQL = sql`true`): SQL {
       'department', case when d.id is null then null
                     else json_build_object('id', d.id, 'code', d.code, 'nameZh', d.name_zh, 'nameEn', d.name_en) end,
       'createdAt', u.created_at,
-      'lastLoginAt', u.last_login_at
+      'lastLoginAt', u.last_login_at,
+      'version', u.version
     ) as row
     from users u left join departments d on d.id = u.department_id
     where ${where}

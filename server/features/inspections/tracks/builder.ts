@@ -1,5 +1,6 @@
 import gcoord from 'gcoord';
 import { locatedMessage, trackError } from './errors.ts';
+import { tooManyPoints } from './scan.ts';
 import { parseTime } from './time.ts';
 import type { Checkpoint, CoordinateSystem, Extent, ParsedTrack, ParsedTracks, TrackLocation, TrackPoint, TrackWarning } from './types.ts';
 
@@ -21,7 +22,19 @@ export interface BuilderOptions {
   extent: Extent;
   maxPoints: number;
   coordinateSystem: CoordinateSystem;
+  /** The inspection's dates (China time); a point time more than a day outside them is flagged. */
+  expectedDates?: ExpectedDates | null;
 }
+
+/** First and last day of an inspection, `YYYY-MM-DD` in China time. */
+export interface ExpectedDates {
+  start: string;
+  end: string;
+}
+
+/** Times before this are device defaults (GPSBabel and some loggers write 1901-12-13 or 1970-01-01 before a fix). */
+const EARLIEST_PLAUSIBLE = '2000-01-01T00:00:00.000Z';
+const DAY_MS = 86_400_000;
 
 interface Tally {
   count: number;
@@ -39,7 +52,19 @@ export class TrackBuilder {
   private pointsRead = 0;
   private lineElements = 0;
 
-  constructor(private readonly options: BuilderOptions) {}
+  private readonly window: { from: string; to: string; label: string } | null;
+
+  constructor(private readonly options: BuilderOptions) {
+    const dates = options.expectedDates;
+    // Weifang keeps China Standard Time (UTC+8, no daylight saving), so a date's day starts at 16:00 UTC the day before.
+    this.window = dates
+      ? {
+          from: new Date(Date.parse(`${dates.start}T00:00:00+08:00`) - DAY_MS).toISOString(),
+          to: new Date(Date.parse(`${dates.end}T00:00:00+08:00`) + 2 * DAY_MS).toISOString(),
+          label: dates.start === dates.end ? dates.start : `${dates.start} 至 ${dates.end}`,
+        }
+      : null;
+  }
 
   /** The file-level location (file and KMZ entry). */
   fileLocation(): TrackLocation {
@@ -90,12 +115,15 @@ export class TrackBuilder {
     else this.tallies.set(code, { count: 1, first: this.locate(where), what });
   }
 
+  /** Counts coordinates the file holds but that are not read as points of their own, against the cap. */
+  countPoints(count: number): void {
+    this.pointsRead += count;
+    if (this.pointsRead > this.options.maxPoints) throw tooManyPoints(this.fileLocation(), this.options.maxPoints);
+  }
+
   /** Validates one point, converts it to WGS84 and counts it against the cap. */
   point(raw: RawPoint, where: Where): TrackPoint {
-    this.pointsRead++;
-    if (this.pointsRead > this.options.maxPoints) {
-      throw trackError(413, 'too_many_points', this.fileLocation(), `的点数超过上限 ${this.options.maxPoints} 个，请分段导出后再导入`);
-    }
+    this.countPoints(1);
     const lon = toNumber(raw.lon);
     const lat = toNumber(raw.lat);
     if (lon === null || lat === null) {
@@ -194,6 +222,15 @@ export class TrackBuilder {
       throw trackError(422, 'invalid_time', this.locate(where), `的时间无法识别：${show(value)}（应为 ISO 8601，如 2026-05-12T08:30:00Z）`);
     }
     if (read.zoneless) this.tally('time_without_zone', where, (n) => `${others(n)}的时间未注明时区，已按 UTC 处理`);
+    const shown = read.iso.replace('.000Z', 'Z');
+    if (read.iso < EARLIEST_PLAUSIBLE) {
+      this.tally('implausible_time', where, (n) => `${others(n)}的时间为 ${shown}，早于 2000 年，多为设备未定位时的默认值，已按无时间处理`);
+      return null;
+    }
+    const window = this.window;
+    if (window && (read.iso < window.from || read.iso >= window.to)) {
+      this.tally('time_outside_inspection', where, (n) => `${others(n)}的时间为 ${shown}，与本次检查日期（${window.label}）相差超过一天，请核实设备时间或检查日期`);
+    }
     return read.iso;
   }
 }

@@ -39,3 +39,29 @@ export function checkpointsToFeatures(parsed: ParsedTracks): Array<Feature<Point
 function round7(value: number): number {
   return Math.round(value * 1e7) / 1e7;
 }
+
+/** What the server needs from a parsed file, compact enough to cross from the worker thread cheaply. */
+export interface TrackImport {
+  format: ParsedTracks['format'];
+  pointCount: number;
+  checkpointCount: number;
+  timeRange: ParsedTracks['timeRange'];
+  warnings: ParsedTracks['warnings'];
+  /** The MultiLineString as GeoJSON text (a string is copied in one piece, 200,000 positions as objects are not), or null. */
+  linesJson: string | null;
+  checkpointFeatures: Array<Feature<Point, CheckpointProperties>>;
+}
+
+/** The parsed file as the server stores it. */
+export function toTrackImport(parsed: ParsedTracks): TrackImport {
+  const lines = toMultiLineString(parsed);
+  return {
+    format: parsed.format,
+    pointCount: parsed.pointCount,
+    checkpointCount: parsed.checkpoints.length,
+    timeRange: parsed.timeRange,
+    warnings: parsed.warnings,
+    linesJson: lines ? JSON.stringify(lines) : null,
+    checkpointFeatures: checkpointsToFeatures(parsed),
+  };
+}

@@ -1,17 +1,19 @@
 import { unzipSync } from 'fflate';
-import { TrackBuilder } from './builder.ts';
+import { TrackBuilder, type ExpectedDates } from './builder.ts';
 import { trackError } from './errors.ts';
 import { isGeoJson, parseJson, readGeoJson } from './geojson.ts';
 import { readGpx } from './gpx.ts';
 import { readKml } from './kml.ts';
 import { formatMb, resolveLimits, type TrackLimits } from './limits.ts';
+import { assertXmlPointCount } from './scan.ts';
 import { decodeText } from './text.ts';
 import type { CoordinateSystem, ParsedTracks, TrackLocation } from './types.ts';
 import { parseXml } from './xml.ts';
 
 export { TrackParseError, type TrackErrorCode } from './errors.ts';
 export { assertUploadSize, DEFAULT_EXTENT, DEFAULT_MAX_POINTS, type TrackLimits } from './limits.ts';
-export { checkpointsToFeatures, toMultiLineString, type CheckpointProperties } from './output.ts';
+export { checkpointsToFeatures, toMultiLineString, toTrackImport, type CheckpointProperties, type TrackImport } from './output.ts';
+export type { ExpectedDates } from './builder.ts';
 export type { Checkpoint, CoordinateSystem, Extent, ParsedTrack, ParsedTracks, TrackLocation, TrackPoint, TrackWarning } from './types.ts';
 
 export interface TrackFileInput {
@@ -19,6 +21,8 @@ export interface TrackFileInput {
   bytes: Uint8Array;
   /** The datum the app recorded in; GCJ-02 (火星坐标) and BD-09 are converted to WGS84, which is all that is stored. */
   coordinateSystem?: CoordinateSystem;
+  /** The inspection's dates: point times more than a day outside them are flagged for the officer to check. */
+  expectedDates?: ExpectedDates | null;
 }
 
 const SUPPORTED = '仅支持 GPX、KML、KMZ 和 GeoJSON 轨迹文件';
@@ -56,6 +60,7 @@ export function parseTrackFile(input: TrackFileInput, limits?: TrackLimits): Par
       extent: resolved.extent,
       maxPoints: resolved.maxPoints,
       coordinateSystem: input.coordinateSystem ?? 'wgs84',
+      expectedDates: input.expectedDates ?? null,
     });
 
   const start = text.search(/\S/);
@@ -67,6 +72,7 @@ export function parseTrackFile(input: TrackFileInput, limits?: TrackLimits): Par
     if (!isGpx && !isKml) {
       throw trackError(422, 'unsupported_format', location, `的根元素是 <${rootName ?? '?'}>，不是 GPX 或 KML。${SUPPORTED}`);
     }
+    assertXmlPointCount(text, resolved.maxPoints, location);
     const xml = parseXml(text, location);
     const tracks = builder(xml.text);
     if (encodingNote) tracks.warn('encoding', {}, encodingNote);

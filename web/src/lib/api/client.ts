@@ -201,8 +201,8 @@ export function createUser(input: NewUser): Promise<UserRow> {
   return request<UserRow>('POST', '/api/users', { body: input });
 }
 
-/** Changes an account (admin): name, role, department, active, or a new password. */
-export function updateUser(id: number, patch: UserPatch): Promise<UserRow> {
+/** Changes an account (admin): name, role, department, active, or a new password; a stale `version` → 409. */
+export function updateUser(id: number, patch: UserPatch & { version: number }): Promise<UserRow> {
   return request<UserRow>('PATCH', `/api/users/${id}`, { body: patch });
 }
 
@@ -216,7 +216,7 @@ export function createDepartment(input: DepartmentInput): Promise<Department> {
   return request<Department>('POST', '/api/departments', { body: input });
 }
 
-/** Changes a department (admin). */
-export function updateDepartment(id: number, patch: Partial<DepartmentInput>): Promise<Department> {
+/** Changes a department (admin); a stale `version` → 409. */
+export function updateDepartment(id: number, patch: Partial<DepartmentInput> & { version: number }): Promise<Department> {
   return request<Department>('PATCH', `/api/departments/${id}`, { body: patch });
 }

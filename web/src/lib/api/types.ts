@@ -139,6 +139,7 @@ export interface UserRow {
   department: DepartmentRef | null;
   createdAt: string;
   lastLoginAt: string | null;
+  version: number;
 }
 
 /** Body of `POST /api/users`. */
@@ -158,6 +159,7 @@ export interface Department extends DepartmentRef {
   kind: DepartmentKind;
   parentId: number | null;
   countyCode: string | null;
+  version: number;
 }
 
 /** Body of `POST /api/departments` (and, partly, of PATCH, where null clears parent or county). */

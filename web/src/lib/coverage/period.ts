@@ -2,14 +2,17 @@
  * The coverage window as the address bar carries it (`/coverage?period=2026-Q3&swath=200`): a
  * preset period (year, quarter, month) or a custom from–to range, the swath, and the selected area.
  * The server applies the same rules (server/features/coverage/coverage.schemas.ts); anything it
- * would refuse is dropped here, so a hand-edited URL still opens a working view.
+ * would refuse is dropped here, so a hand-edited URL still opens a working view. Today and period
+ * edges come from the clock module the server uses, so both agree on the current quarter.
  */
+import { currentPeriod, FIRST_YEAR, LAST_YEAR, PERIOD_PATTERN, periodContaining, periodKind, periodRange, type PeriodKind } from '../../../../server/lib/clock.ts';
+
+export { periodKind, periodRange, type PeriodKind };
 
 export const SWATH_DEFAULT = 200;
 export const SWATH_MIN = 10;
 export const SWATH_MAX = 2000;
 
-const PERIOD = /^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const AREA_CODE = /^[A-Za-z0-9-]{1,32}$/;
 
@@ -24,18 +27,18 @@ export interface CoverageParams {
   area: string | null;
 }
 
-export type PeriodKind = 'year' | 'quarter' | 'month';
+const inYears = (year: number) => year >= FIRST_YEAR && year <= LAST_YEAR;
 
 /** Whether a string is a period preset the server accepts. */
 export function isPeriod(value: string | null | undefined): value is string {
-  return typeof value === 'string' && PERIOD.test(value);
+  return typeof value === 'string' && PERIOD_PATTERN.test(value) && inYears(Number(value.slice(0, 4)));
 }
 
 /** Whether a string is a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string | null | undefined): value is string {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  return inYears(Number(value.slice(0, 4))) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
 /** Reads the coverage window from a query string; invalid or conflicting parts fall back to defaults. */
@@ -81,37 +84,16 @@ export function coverageApiQuery(p: CoverageParams, { swath = true }: { swath?: 
   return text ? `?${text}` : '';
 }
 
-/** The quarter containing `today` (UTC, as the server counts), as a preset. */
-export function currentQuarter(today = new Date()): string {
-  return `${today.getUTCFullYear()}-Q${Math.floor(today.getUTCMonth() / 3) + 1}`;
-}
-
-/** Whether a preset names a year, a quarter or a month. */
-export function periodKind(period: string): PeriodKind {
-  if (period.length === 4) return 'year';
-  return period[5] === 'Q' ? 'quarter' : 'month';
-}
-
-const iso = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
-
-/** First and last day of a preset. */
-export function periodRange(period: string): [string, string] {
-  const year = Number(period.slice(0, 4));
-  const kind = periodKind(period);
-  if (kind === 'year') return [iso(year, 0, 1), iso(year, 11, 31)];
-  if (kind === 'quarter') {
-    const q = Number(period[6]) - 1;
-    return [iso(year, q * 3, 1), iso(year, q * 3 + 3, 0)];
-  }
-  const m = Number(period.slice(5)) - 1;
-  return [iso(year, m, 1), iso(year, m + 1, 0)];
+/** The quarter containing today in China (the server's default window), as a preset. */
+export function currentQuarter(now: Date | number = Date.now()): string {
+  return currentPeriod('quarter', undefined, now);
 }
 
 /** The date range a window stands for; a window without period or range is the current quarter. */
-export function windowRange(p: CoverageParams, today = new Date()): [string, string] {
+export function windowRange(p: CoverageParams, now: Date | number = Date.now()): [string, string] {
   if (p.period) return periodRange(p.period);
   if (p.from && p.to) return [p.from, p.to];
-  return periodRange(currentQuarter(today));
+  return periodRange(currentQuarter(now));
 }
 
 /** The preset of the same kind `delta` steps earlier or later (previous/next buttons). */
@@ -128,12 +110,7 @@ export function shiftPeriod(period: string, delta: number): string {
 
 /** The same period expressed as another kind, keeping its start (2026-Q3 as a month is 2026-07). */
 export function convertPeriod(period: string, kind: PeriodKind): string {
-  const [start] = periodRange(period);
-  const year = start.slice(0, 4);
-  const month = Number(start.slice(5, 7));
-  if (kind === 'year') return year;
-  if (kind === 'quarter') return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
-  return `${year}-${String(month).padStart(2, '0')}`;
+  return periodContaining(periodRange(period)[0], kind);
 }
 
 /** Year, and quarter or month number, of a preset, for wording it in either language. */

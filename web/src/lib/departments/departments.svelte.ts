@@ -29,7 +29,8 @@ export class DepartmentsState extends Loader {
 
   /** Changes a department; throws the ApiError for the form to show. */
   async update(id: number, patch: Partial<DepartmentInput>): Promise<Department> {
-    const row = await updateDepartment(id, patch);
+    // The version this page read, so a change someone made meanwhile is refused (409), not overwritten.
+    const row = await updateDepartment(id, { ...patch, version: this.byId(id)?.version ?? 0 });
     this.all = this.all.map((d) => (d.id === row.id ? row : d));
     return row;
   }

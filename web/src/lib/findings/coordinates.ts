@@ -1,70 +1,30 @@
 import type { Position } from 'geojson';
+import { CoordinateTextError, parseCoordinateText, type CoordinateTextProblem } from '../../../../server/lib/coordinates.ts';
 import type { FindingGeometry } from './types.ts';
 
 /** Why a line of typed coordinates could not be read. */
-export type CoordinateProblem = 'empty' | 'format' | 'minutes' | 'range' | 'twoPoints';
+export type CoordinateProblem = CoordinateTextProblem | 'twoPoints';
 
 export type ParsedCoordinates = { ok: true; geometry: FindingGeometry } | { ok: false; problem: CoordinateProblem; line: number };
 
-// Officers copy coordinates from GPS units, 奥维/高德 screenshots and Word reports: 度分秒 in several
-// spellings. Everything is first brought to one spelling: ° ' " and N/S/E/W.
-const SPELLINGS: [RegExp, string][] = [
-  [/东经/g, 'E'],
-  [/西经/g, 'W'],
-  [/北纬/g, 'N'],
-  [/南纬/g, 'S'],
-  [/度/g, '°'],
-  [/[分′’‘]/g, "'"],
-  [/(?:秒|″|”|“|'')/g, '"'],
-  [/，/g, ','],
-];
-
-const VALUE = /([NSEW])?\s*(-?\d+(?:\.\d+)?)\s*(?:°\s*(?:(\d+(?:\.\d+)?)\s*'\s*)?(?:(\d+(?:\.\d+)?)\s*"\s*)?)?([NSEW])?/gi;
-
-interface Value {
-  number: number;
-  axis: 'lon' | 'lat' | null;
-}
-
-function readLine(line: string): Value[] | CoordinateProblem {
-  let text = line;
-  for (const [pattern, replacement] of SPELLINGS) text = text.replace(pattern, replacement);
-  const values: Value[] = [];
-  for (const m of text.matchAll(VALUE)) {
-    const [, before, degrees, minutes, seconds, after] = m;
-    const hemisphere = (before ?? after ?? '').toUpperCase();
-    const min = minutes ? Number(minutes) : 0;
-    const sec = seconds ? Number(seconds) : 0;
-    if (min >= 60 || sec >= 60) return 'minutes';
-    const magnitude = Math.abs(Number(degrees)) + min / 60 + sec / 3600;
-    const negative = Number(degrees) < 0 || degrees!.startsWith('-') || hemisphere === 'S' || hemisphere === 'W';
-    values.push({ number: negative ? -magnitude : magnitude, axis: hemisphere === 'E' || hemisphere === 'W' ? 'lon' : hemisphere === 'N' || hemisphere === 'S' ? 'lat' : null });
-  }
-  return values;
-}
-
 /**
- * Reads one position ("lon, lat" in decimal degrees or 度分秒, with or without N/E or 东经/北纬).
- * Without hemisphere letters the order is longitude first, unless only the second number can be a
- * longitude (people often write latitude first): in Weifang both readings cannot be valid at once.
+ * Reads one position with the portal's one coordinate reader (server/lib/coordinates.ts: decimal or
+ * 度分秒, N/E or 东经/北纬, full-width digits), in the datum the person chose: the server converts
+ * GCJ-02/BD-09, so the numbers are kept as typed, rounded to 1 cm.
  */
-export function parsePosition(line: string): Position | CoordinateProblem {
-  const values = readLine(line);
-  if (typeof values === 'string') return values;
-  if (values.length !== 2) return 'format';
-  let [a, b] = values as [Value, Value];
-  if (a.axis === 'lat' || b.axis === 'lon' || (a.axis === null && b.axis === null && Math.abs(a.number) <= 90 && Math.abs(b.number) > 90)) {
-    [a, b] = [b, a];
+export function parsePosition(line: string): Position | CoordinateTextProblem {
+  try {
+    const { lon, lat } = parseCoordinateText(line);
+    return [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7];
+  } catch (err) {
+    if (err instanceof CoordinateTextError) return err.problem;
+    throw err;
   }
-  const lon = a.number;
-  const lat = b.number;
-  if (Math.abs(lon) > 180 || Math.abs(lat) > 90) return 'range';
-  return [Math.round(lon * 1e7) / 1e7, Math.round(lat * 1e7) / 1e7];
 }
 
 /**
  * Reads typed coordinates: one position is a point, three or more (one per line, or separated by
- * semicolons) the vertices of a polygon, closed here if the person did not repeat the first.
+ * semicolons, half- or full-width) the vertices of a polygon, closed here if the person did not repeat the first.
  */
 export function parseCoordinates(text: string): ParsedCoordinates {
   const lines = text.split(/[\n;；]/).map((l) => l.trim());

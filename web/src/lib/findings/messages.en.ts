@@ -168,6 +168,7 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'event.finding.updated': 'Facts edited',
   'event.finding.task_assigned': 'Task assigned',
   'event.finding.task_updated': 'Task updated',
+  'event.finding.rejudged': 'Location judged again after a boundary change',
   'event.field.reason': 'Reason',
   'event.field.note': 'Note',
   'event.field.report': 'Completion report',

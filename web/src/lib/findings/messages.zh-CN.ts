@@ -166,6 +166,7 @@ export const findingsZhCN = {
   'event.finding.updated': '修改问题信息',
   'event.finding.task_assigned': '派发任务',
   'event.finding.task_updated': '更新任务',
+  'event.finding.rejudged': '边界调整后重新研判位置',
   'event.field.reason': '理由',
   'event.field.note': '说明',
   'event.field.report': '整改完成情况',

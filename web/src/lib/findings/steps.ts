@@ -134,8 +134,3 @@ export function stepBody(kind: StepKind, v: StepValues, conditions: readonly Clo
   if (hasEvidence(kind) && (v.evidenceIds.length > 0 || evidenceRequired(kind))) body.evidenceIds = v.evidenceIds;
   return body;
 }
-
-/** Today's date in China (UTC+8, no daylight saving), the calendar deadlines are set in. */
-export function todayInChina(now = Date.now()): string {
-  return new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
-}

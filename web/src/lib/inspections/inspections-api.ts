@@ -43,6 +43,16 @@ export function updateInspection(id: number, patch: InspectionPatch): Promise<In
   return request<InspectionDetail>('PATCH', `/api/inspections/${id}`, { body: patch });
 }
 
+/** The address that removes a track, naming the inspection version the person read. */
+export function removeTrackPath(id: number, trackId: number, version: number): string {
+  return `/api/inspections/${id}/tracks/${trackId}?version=${version}`;
+}
+
+/** Removes a wrongly imported track (kept on the server, out of coverage); 409 when `version` is stale. */
+export function removeTrack(id: number, trackId: number, version: number): Promise<InspectionDetail> {
+  return request<InspectionDetail>('DELETE', removeTrackPath(id, trackId, version));
+}
+
 /** Sends a track file and its coordinate system to `url`, reporting upload progress. */
 function sendTrack<T>(
   url: string,

@@ -1,6 +1,6 @@
 import { Loader } from '../api/resource.svelte.ts';
 import { ApiError } from '../api/client.ts';
-import { createInspection, fetchInspection, fetchInspections, previewTrack, updateInspection, uploadTrack } from './inspections-api.ts';
+import { createInspection, fetchInspection, fetchInspections, previewTrack, removeTrack, updateInspection, uploadTrack } from './inspections-api.ts';
 import type {
   CoordinateSystem,
   InspectionDetail,
@@ -129,6 +129,12 @@ export class InspectionDetailState {
       this.preview = null;
       return result;
     });
+  }
+
+  /** Removes a track from the inspection as last read; a 409 (changed meanwhile) is thrown for the dialog to show. */
+  async removeTrack(trackId: number): Promise<void> {
+    if (!this.detail) return;
+    this.detail = await removeTrack(this.id, trackId, this.detail.version);
   }
 
   /** Stops an upload in flight and takes the preview off the map. */

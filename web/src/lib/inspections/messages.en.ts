@@ -59,6 +59,12 @@ export const inspectionsEn: Record<InspectionsMessageKey, string> = {
   'inspection.edit': 'Edit',
   'inspection.readOnly': 'Only people of a participating department can change this inspection or import tracks.',
   'inspection.saved': 'Changes saved.',
+  'inspection.trackRemoved': 'Track {file} removed.',
+  'inspection.removeTrack': 'Remove',
+  'inspection.removeTrackLabel': 'Remove track {file}',
+  'inspection.removeTrackTitle': 'Remove track',
+  'inspection.removeTrackBody': 'Remove track {file} and the checkpoints imported with it? It will no longer count towards coverage; the original file and the audit trail are kept, and the same file can be imported again.',
+  'inspection.removeTrackConfirm': 'Remove track',
   'inspection.created': 'Inspection created.',
   'inspection.version': 'Version {version}',
 
@@ -133,4 +139,6 @@ export const inspectionsEn: Record<InspectionsMessageKey, string> = {
   'error.code.out_of_extent': 'The track lies outside Weifang.',
   'error.code.invalid_coordinate': 'The file has an invalid coordinate.',
   'error.code.invalid_time': 'The file has an invalid time.',
+  'error.code.duplicate_file': 'This file was uploaded before and was not stored again.',
+  'error.code.server_busy': 'The server is busy; please try again shortly.',
 };

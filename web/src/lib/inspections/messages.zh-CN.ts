@@ -57,6 +57,12 @@ export const inspectionsZhCN = {
   'inspection.edit': '编辑',
   'inspection.readOnly': '只有参与部门的人员可以修改本次检查或导入轨迹。',
   'inspection.saved': '已保存修改。',
+  'inspection.trackRemoved': '已删除轨迹 {file}。',
+  'inspection.removeTrack': '删除',
+  'inspection.removeTrackLabel': '删除轨迹 {file}',
+  'inspection.removeTrackTitle': '删除轨迹',
+  'inspection.removeTrackBody': '确定删除轨迹 {file} 及随其导入的航点吗？删除后不再计入覆盖统计；原始文件和操作记录仍保留，同一文件可以重新导入。',
+  'inspection.removeTrackConfirm': '删除轨迹',
   'inspection.created': '已创建检查。',
   'inspection.version': '版本 {version}',
 
@@ -131,6 +137,8 @@ export const inspectionsZhCN = {
   'error.code.out_of_extent': '轨迹不在潍坊市范围内。',
   'error.code.invalid_coordinate': '文件中有无效的坐标。',
   'error.code.invalid_time': '文件中有无效的时间。',
+  'error.code.duplicate_file': '同一文件已经上传过，未重复保存。',
+  'error.code.server_busy': '服务器正忙，请稍后再试。',
 } as const;
 
 export type InspectionsMessageKey = keyof typeof inspectionsZhCN;

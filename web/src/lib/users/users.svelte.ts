@@ -22,7 +22,8 @@ export class UsersState extends Loader {
 
   /** Changes an account and shows the server's version of it; throws the ApiError for the form to show. */
   async update(id: number, patch: UserPatch): Promise<UserRow> {
-    const row = await updateUser(id, patch);
+    // The version this page read, so a change someone made meanwhile is refused (409), not overwritten.
+    const row = await updateUser(id, { ...patch, version: this.all.find((u) => u.id === id)?.version ?? 0 });
     this.all = this.all.map((u) => (u.id === row.id ? row : u));
     return row;
   }

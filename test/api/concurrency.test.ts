@@ -1,0 +1,230 @@
+/**
+ * The optimistic-lock rule under real races: on PostgreSQL the test database has a pool of four
+ * connections, so two requests started together run in two transactions at once. For every versioned
+ * resource, of two edits from one version exactly one wins, the row holds the winner's values (none
+ * of the loser's), the loser's 409 names the current version, and the one audit event is right.
+ */
+import { sql } from 'drizzle-orm';
+import { beforeAll, expect, it } from 'vitest';
+import { today as todayIn } from '../../server/lib/clock.ts';
+import { describeEachBackend, type TestContext } from '../helpers/backends.ts';
+
+const RACES = 8;
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+type Request = Awaited<ReturnType<TestContext['as']>>;
+type AuditEvent = { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+
+describeEachBackend('concurrent edits', (ctx) => {
+  const ids: Record<string, number> = {};
+  let insideXiashan: [number, number];
+  beforeAll(async () => {
+    for (const r of await ctx().database.rows<{ code: string; id: number }>(sql`select code, id from departments where code in ('eco', 'nr', 'water', 'eco-linqu')`)) ids[r.code] = Number(r.id);
+    const [q] = await ctx().database.rows<{ x: number; y: number }>(
+      sql`select ST_X(p)::float8 as x, ST_Y(p)::float8 as y from (select ST_PointOnSurface(geom) as p from protected_areas where code = 'WF-PA-15') q`,
+    );
+    insideXiashan = [q.x, q.y];
+  });
+
+  const eventsOf = (entity: string, id: number, action: string) =>
+    ctx().database.rows<AuditEvent>(sql`select before, after from events where entity = ${entity} and entity_id = ${String(id)} and action = ${action} order by id`);
+
+  /**
+   * Starts two PATCHes of one record from the same version together and checks the outcome: one 200,
+   * one 409 naming the current version, the stored record equal to the winner's answer.
+   */
+  async function race(
+    path: string,
+    version: number,
+    label: RegExp,
+    a: { as: Request; body: Record<string, unknown> },
+    b: { as: Request; body: Record<string, unknown> },
+  ) {
+    const [ra, rb] = await Promise.all([
+      a.as(path, { method: 'PATCH', json: { version, ...a.body } }),
+      b.as(path, { method: 'PATCH', json: { version, ...b.body } }),
+    ]);
+    expect([ra.status, rb.status].sort()).toEqual([200, 409]);
+    const [won, lost] = ra.status === 200 ? [ra, rb] : [rb, ra];
+    const winner = ra.status === 200 ? a.body : b.body;
+    const loser = ra.status === 200 ? b.body : a.body;
+    const row = await won.json();
+    expect(row.version).toBe(version + 1);
+    const refusal = await lost.json();
+    expect(refusal).toEqual({
+      error: {
+        code: 'conflict',
+        message: expect.stringMatching(new RegExp(`^${label.source}已被他人修改（当前版本 ${version + 1}，您提交的是版本 ${version}），请刷新页面、核对后再改$`)),
+        issues: [{ path: 'version', message: `当前版本为 ${version + 1}` }],
+      },
+    });
+    return { row, winner, loser };
+  }
+
+  it('findings: one of two edits wins, whole, and its event says what it replaced', async () => {
+    const coord = await ctx().as('coord');
+    const insp = await ctx().as('insp');
+    const created = await (
+      await insp('/api/findings', {
+        json: { title: '并发 原标题', category: 'mining', source: 'patrol', description: '原描述', discoveredAt: '2026-05-20', geometry: { type: 'Point', coordinates: insideXiashan } },
+      })
+    ).json();
+    let current = { version: created.version as number, title: '并发 原标题', description: '原描述' };
+    for (let i = 0; i < RACES; i++) {
+      const { row, winner, loser } = await race(
+        `/api/findings/${created.id}`,
+        current.version,
+        /问题“WF-\d{4}-\d{4,}”/,
+        { as: coord, body: { title: `甲标题 ${i}`, description: `甲描述 ${i}` } },
+        { as: insp, body: { title: `乙标题 ${i}`, description: `乙描述 ${i}` } },
+      );
+      const stored = await (await coord(`/api/findings/${created.id}`)).json();
+      expect({ title: stored.title, description: stored.description, version: stored.version }).toEqual({ ...winner, version: current.version + 1 });
+      expect(stored.title).not.toBe(loser.title);
+      const events = await eventsOf('finding', created.id, 'finding.updated');
+      expect(events).toHaveLength(i + 1);
+      expect(events[i].before).toMatchObject({ title: current.title, description: current.description, version: current.version });
+      expect(events[i].after).toMatchObject({ ...winner, version: current.version + 1 });
+      current = { version: row.version, title: String(winner.title), description: String(winner.description) };
+    }
+  });
+
+  it('tasks: one of two notes wins and its event has the note it replaced', async () => {
+    const coord = await ctx().as('coord');
+    const lq = await ctx().as('lq');
+    const finding = await (
+      await coord('/api/findings', {
+        json: { title: '并发 任务', category: 'mining', source: 'patrol', description: '任务并发', discoveredAt: '2026-05-20', geometry: { type: 'Point', coordinates: insideXiashan } },
+      })
+    ).json();
+    const task = await (await coord(`/api/findings/${finding.id}/tasks`, { json: { kind: 'inspect', departmentId: ids['eco-linqu'], dueOn: addDays(todayIn(), 7), note: '初始' } })).json();
+    let current = { version: task.version as number, note: '初始' };
+    for (let i = 0; i < RACES; i++) {
+      const { row, winner } = await race(
+        `/api/tasks/${task.id}`,
+        current.version,
+        new RegExp(`编号为 ${task.id} 的任务`),
+        { as: coord, body: { note: `协调员备注 ${i}` } },
+        { as: lq, body: { note: `临朐备注 ${i}`, status: 'in_progress' } },
+      );
+      const [stored] = await ctx().database.rows<{ note: string; version: number; status: string }>(sql`select note, version, status from tasks where id = ${task.id}`);
+      expect({ note: stored.note, version: stored.version }).toEqual({ note: winner.note, version: current.version + 1 });
+      expect(row.note).toBe(winner.note);
+      const events = await eventsOf('task', task.id, 'task.updated');
+      expect(events).toHaveLength(i + 1);
+      expect(events[i].before).toMatchObject({ note: current.note });
+      expect(events[i].after).toMatchObject({ note: winner.note });
+      current = { version: row.version, note: String(winner.note) };
+    }
+  });
+
+  it('tasks: a department’s edit racing the step that closes its task never reopens it', async () => {
+    const coord = await ctx().as('coord');
+    const nr = await ctx().as('nr');
+    for (let i = 0; i < RACES; i++) {
+      let f = await (
+        await coord('/api/findings', {
+          json: { title: `并发 核查 ${i}`, category: 'mining', source: 'patrol', description: '核查并发', discoveredAt: '2026-05-20', geometry: { type: 'Point', coordinates: insideXiashan } },
+        })
+      ).json();
+      f = await (await coord(`/api/findings/${f.id}/transitions`, { json: { to: 'verifying', version: f.version, verifyingDepartmentId: ids.nr, dueDate: addDays(todayIn(), 10) } })).json();
+      const [task] = (await (await coord(`/api/tasks?finding=${f.id}`)).json()).tasks;
+      const [edit, step] = await Promise.all([
+        nr(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: task.version, status: 'in_progress', note: '已到现场' } }),
+        nr(`/api/findings/${f.id}/transitions`, { json: { to: 'confirmed', version: f.version, note: '属实' } }),
+      ]);
+      expect(step.status).toBe(200);
+      expect([200, 409]).toContain(edit.status);
+      const [stored] = await ctx().database.rows<{ status: string; version: number; note: string | null }>(sql`select status, version, note from tasks where id = ${task.id}`);
+      // Whichever came first, the step's close is the last word; an edit after it is refused.
+      expect(stored).toEqual(edit.status === 200 ? { status: 'done', version: task.version + 2, note: '已到现场' } : { status: 'done', version: task.version + 1, note: null });
+    }
+  });
+
+  it('inspections: one of two edits wins with all its fields, none of the other’s', async () => {
+    const coord = await ctx().as('coord');
+    const eco = await ctx().as('eco');
+    const created = await (await coord('/api/inspections', { json: { title: '并发检查', leadDepartmentId: ids.eco, departmentIds: [ids.eco, ids.nr] } })).json();
+    let current = { version: created.version as number, title: '并发检查', summary: null as string | null };
+    for (let i = 0; i < RACES; i++) {
+      const { row, winner } = await race(
+        `/api/inspections/${created.id}`,
+        current.version,
+        /这条检查记录/,
+        { as: coord, body: { title: `甲检查 ${i}`, summary: `甲小结 ${i}` } },
+        { as: eco, body: { title: `乙检查 ${i}`, summary: `乙小结 ${i}` } },
+      );
+      const stored = await (await coord(`/api/inspections/${created.id}`)).json();
+      expect({ title: stored.title, summary: stored.summary, version: stored.version }).toEqual({ ...winner, version: current.version + 1 });
+      expect(row.title).toBe(winner.title);
+      const events = await eventsOf('inspection', created.id, 'inspection.updated');
+      expect(events).toHaveLength(i + 1);
+      expect(events[i].before).toMatchObject({ title: current.title, summary: current.summary });
+      expect(events[i].after).toMatchObject(winner);
+      current = { version: row.version, title: String(winner.title), summary: String(winner.summary) };
+    }
+  });
+
+  it('users: one of two admins’ edits wins and its event has the name it replaced', async () => {
+    const admin = await ctx().as('admin');
+    const user = await (await admin('/api/users', { json: { username: 'race.user', displayName: '并发用户', role: 'viewer', departmentId: null, password: 'race-password-1' } })).json();
+    let current = { version: user.version as number, displayName: '并发用户' };
+    for (let i = 0; i < RACES; i++) {
+      const { row, winner } = await race(
+        `/api/users/${user.id}`,
+        current.version,
+        /用户“race\.user”/,
+        { as: admin, body: { displayName: `甲名 ${i}` } },
+        { as: admin, body: { displayName: `乙名 ${i}`, role: 'inspector', departmentId: ids.water } },
+      );
+      const [stored] = await ctx().database.rows<{ display_name: string; role: string; version: number }>(sql`select display_name, role, version from users where id = ${user.id}`);
+      expect(stored.display_name).toBe(winner.displayName);
+      expect(stored.version).toBe(current.version + 1);
+      expect(row.displayName).toBe(winner.displayName);
+      const events = await eventsOf('user', user.id, 'user.updated');
+      expect(events).toHaveLength(i + 1);
+      expect(events[i].before).toMatchObject({ displayName: current.displayName });
+      expect(events[i].after).toMatchObject({ displayName: winner.displayName });
+      current = { version: row.version, displayName: String(winner.displayName) };
+    }
+  });
+
+  it('departments: one of two admins’ renames wins and its event has the name it replaced', async () => {
+    const admin = await ctx().as('admin');
+    const dep = await (await admin('/api/departments', { json: { code: 'race-dep', nameZh: '并发部门', nameEn: 'Race', kind: 'other' } })).json();
+    let current = { version: dep.version as number, nameZh: '并发部门' };
+    for (let i = 0; i < RACES; i++) {
+      const { row, winner } = await race(
+        `/api/departments/${dep.id}`,
+        current.version,
+        /部门“race-dep”/,
+        { as: admin, body: { nameZh: `甲部门 ${i}`, nameEn: `A ${i}` } },
+        { as: admin, body: { nameZh: `乙部门 ${i}`, nameEn: `B ${i}` } },
+      );
+      const [stored] = await ctx().database.rows<{ name_zh: string; name_en: string; version: number }>(sql`select name_zh, name_en, version from departments where id = ${dep.id}`);
+      expect({ nameZh: stored.name_zh, nameEn: stored.name_en, version: stored.version }).toEqual({ ...winner, version: current.version + 1 });
+      const events = await eventsOf('department', dep.id, 'department.updated');
+      expect(events).toHaveLength(i + 1);
+      expect(events[i].before).toMatchObject({ nameZh: current.nameZh });
+      expect(events[i].after).toMatchObject(winner);
+      current = { version: row.version, nameZh: String(winner.nameZh) };
+    }
+  });
+
+  it('answers a stale version with 409 and the current version even without a race', async () => {
+    const admin = await ctx().as('admin');
+    const dep = await (await admin('/api/departments', { json: { code: 'stale-dep', nameZh: '旧', nameEn: 'Old', kind: 'other' } })).json();
+    expect((await admin(`/api/departments/${dep.id}`, { method: 'PATCH', json: { version: dep.version, nameZh: '新' } })).status).toBe(200);
+    const stale = await admin(`/api/departments/${dep.id}`, { method: 'PATCH', json: { version: dep.version, nameZh: '更新' } });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toEqual({
+      error: {
+        code: 'conflict',
+        message: `部门“stale-dep”已被他人修改（当前版本 ${dep.version + 1}，您提交的是版本 ${dep.version}），请刷新页面、核对后再改`,
+        issues: [{ path: 'version', message: `当前版本为 ${dep.version + 1}` }],
+      },
+    });
+    const missing = await admin('/api/departments/424242', { method: 'PATCH', json: { version: 1, nameZh: '无' } });
+    expect(missing.status).toBe(404);
+  });
+});
