@@ -7,4 +7,4 @@ import { z } from 'zod';
  */
 export const isoDate = z.iso
   .date({ error: '日期须为 YYYY-MM-DD 格式的有效日期' })
-  .refine((d) => d >= '1900-01-01' && d <= '2100-12-31', '日期须在 1900-01-01 至 2100-12-31 之间');
+  .refine((d) => d >= '1900-01-01' && d <= '2100-12-31', { message: '日期须在 1900-01-01 至 2100-12-31 之间', abort: true });
