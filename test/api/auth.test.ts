@@ -26,9 +26,22 @@ describeEachBackend('signing in and out', (ctx) => {
       user: { id: expect.any(Number), username: 'coord', displayName: '联合执法协调员', role: 'coordinator', active: true },
       department: { id: expect.any(Number), code: 'eco', nameZh: '潍坊市生态环境局', nameEn: 'Weifang Municipal Bureau of Ecology and Environment' },
       permissions: ['read', 'findings.record', 'findings.assign', 'findings.accept', 'tasks.work', 'inspections.record'],
+      timeZone: 'Asia/Shanghai',
     });
     const again = await client(ctx().app, sessionCookie(res))('/api/auth/me');
     expect(await again.json()).toEqual(me);
+  });
+
+  it("tells the web the portal's configured time zone", async () => {
+    const app = createApp({ database: ctx().database, config: testConfig({ timeZone: 'Europe/Berlin' }), log: createLogger('silent') });
+    const res = await app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: SAME_ORIGIN, 'x-forwarded-for': freshIp() },
+      body: JSON.stringify({ username: 'viewer', password: DEMO_PASSWORD_FOR_TESTS }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).timeZone).toBe('Europe/Berlin');
+    expect((await (await client(app, sessionCookie(res))('/api/auth/me')).json()).timeZone).toBe('Europe/Berlin');
   });
 
   it('marks the cookie Secure when COOKIE_SECURE is set', async () => {

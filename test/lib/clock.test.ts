@@ -4,6 +4,7 @@ import { resolveWindow } from '../../server/features/coverage/coverage.schemas.t
 import { loadConfig } from '../../server/config.ts';
 import { addYears, currentPeriod, DEFAULT_TIME_ZONE, isTimeZone, periodContaining, periodRange, today } from '../../server/lib/clock.ts';
 import { currentQuarter, windowRange } from '../../web/src/lib/coverage/period.ts';
+import { portalCurrentPeriod, portalTimeZone, portalToday, setPortalTimeZone } from '../../web/src/lib/time/portal-clock.ts';
 
 // 23:30 UTC on the last day of Q1 is already 07:30 on 1 April, the first day of Q2, in Shanghai.
 const lastEveningOfQ1 = Date.parse('2026-03-31T23:30:00Z');
@@ -50,5 +51,22 @@ describe('the clock', () => {
   it('adds years, keeping 29 February inside its month', () => {
     expect(addYears('2024-02-29', 3)).toBe('2027-02-28');
     expect(addYears('2024-01-01', 3)).toBe('2027-01-01');
+  });
+});
+
+describe("the web's clock", () => {
+  it("follows the time zone the server names, and keeps the default for a name it doesn't know", () => {
+    try {
+      setPortalTimeZone('UTC');
+      expect(portalTimeZone()).toBe('UTC');
+      expect(portalToday(lastEveningOfQ1)).toBe('2026-03-31');
+      expect(currentQuarter(lastEveningOfQ1)).toBe('2026-Q1');
+      setPortalTimeZone('Mars/Olympus_Mons');
+      expect(portalTimeZone()).toBe(DEFAULT_TIME_ZONE);
+      expect(portalToday(lastEveningOfQ1)).toBe('2026-04-01');
+      expect(portalCurrentPeriod('quarter', lastEveningOfQ1)).toBe('2026-Q2');
+    } finally {
+      setPortalTimeZone(undefined);
+    }
   });
 });

@@ -54,7 +54,7 @@ export const authRoutes = new Hono<AppEnv>()
       return t;
     });
     writeSessionCookie(c, config, token);
-    return c.json(await loadMe(database.db, account.id), 200);
+    return c.json({ ...(await loadMe(database.db, account.id)), timeZone: config.timeZone }, 200);
   })
   .post('/logout', async (c) => {
     const actor = c.var.actor!;
@@ -65,7 +65,7 @@ export const authRoutes = new Hono<AppEnv>()
     clearSessionCookie(c, c.var.config);
     return c.body(null, 204);
   })
-  .get('/me', async (c) => c.json(await loadMe(c.var.database.db, c.var.actor!.userId), 200))
+  .get('/me', async (c) => c.json({ ...(await loadMe(c.var.database.db, c.var.actor!.userId)), timeZone: c.var.config.timeZone }, 200))
   .post('/password', zJson(changePasswordBody), async (c) => {
     const { database, config } = c.var;
     const actor = c.var.actor!;
@@ -88,5 +88,5 @@ export const authRoutes = new Hono<AppEnv>()
       return createSession(tx, config, actor.userId, { ip, userAgent: c.req.header('user-agent') ?? null });
     });
     writeSessionCookie(c, config, token);
-    return c.json(await loadMe(database.db, actor.userId), 200);
+    return c.json({ ...(await loadMe(database.db, actor.userId)), timeZone: config.timeZone }, 200);
   });

@@ -127,6 +127,8 @@ export interface Me {
   user: { id: number; username: string; displayName: string; role: Role; active: boolean };
   department: DepartmentRef | null;
   permissions: string[];
+  /** The portal's time zone (TIME_ZONE): "today" and periods follow it. */
+  timeZone: string;
 }
 
 /** One account in `GET /api/users`. */

@@ -1,4 +1,5 @@
 import { ApiError, changePassword, fetchMe, login, logout } from '../api/client.ts';
+import { setPortalTimeZone } from '../time/portal-clock.ts';
 import type { Me } from '../api/types.ts';
 
 export type SessionStatus = 'loading' | 'signed-in' | 'signed-out' | 'error';
@@ -63,6 +64,7 @@ export class Session {
   }
 
   #signedIn(me: Me): void {
+    setPortalTimeZone(me.timeZone);
     this.me = me;
     this.error = null;
     this.status = 'signed-in';

@@ -5,7 +5,8 @@
  * would refuse is dropped here, so a hand-edited URL still opens a working view. Today and period
  * edges come from the clock module the server uses, so both agree on the current quarter.
  */
-import { currentPeriod, FIRST_YEAR, LAST_YEAR, PERIOD_PATTERN, periodContaining, periodKind, periodRange, type PeriodKind } from '../../../../server/lib/clock.ts';
+import { FIRST_YEAR, LAST_YEAR, PERIOD_PATTERN, periodContaining, periodKind, periodRange, type PeriodKind } from '../../../../server/lib/clock.ts';
+import { portalCurrentPeriod } from '../time/portal-clock.ts';
 
 export { periodKind, periodRange, type PeriodKind };
 
@@ -84,9 +85,9 @@ export function coverageApiQuery(p: CoverageParams, { swath = true }: { swath?: 
   return text ? `?${text}` : '';
 }
 
-/** The quarter containing today in China (the server's default window), as a preset. */
+/** The quarter containing today on the portal's calendar (the server's default window), as a preset. */
 export function currentQuarter(now: Date | number = Date.now()): string {
-  return currentPeriod('quarter', undefined, now);
+  return portalCurrentPeriod('quarter', now);
 }
 
 /** The date range a window stands for; a window without period or range is the current quarter. */
