@@ -132,6 +132,9 @@ export const en: Record<MessageKey, string> = {
   'error.code.payload_too_large': 'What was sent is too large.',
   'error.code.database_unavailable': 'The database is unavailable for now; please retry shortly.',
   'error.code.internal_error': 'Server error; please retry shortly.',
+  'error.code.coverage_failed': 'The coverage computation failed and was logged; please retry or tell an administrator.',
+  'error.code.query_timeout': 'The query took too long and was stopped; narrow it and retry.',
+  'error.code.database_busy': 'The server is busy; please retry shortly.',
 
   'issue.other': 'This value was not accepted.',
   'issue.username': 'A username is 2–32 lower-case letters, digits or . _ -',

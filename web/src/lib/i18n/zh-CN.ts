@@ -130,6 +130,9 @@ export const zhCN = {
   'error.code.payload_too_large': '提交的内容过大。',
   'error.code.database_unavailable': '数据库暂时无法访问，请稍后重试。',
   'error.code.internal_error': '服务器内部错误，请稍后重试。',
+  'error.code.coverage_failed': '覆盖率计算失败，已记录，请稍后重试或联系管理员。',
+  'error.code.query_timeout': '查询用时过长，已停止，请缩小范围后重试。',
+  'error.code.database_busy': '服务器正忙，请稍后重试。',
 
   'issue.other': '填写的内容不符合要求。',
   'issue.username': '用户名须为 2–32 位小写字母、数字或 . _ -。',
