@@ -5,12 +5,12 @@
  */
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { today as todayIn } from '../../server/lib/clock.ts';
+import { addDays, today as todayIn } from '../../server/lib/clock.ts';
 import { rootMessage } from '../../server/db/backend.ts';
 import { signIn } from '../helpers/auth.ts';
+import { departmentIds, pointInside } from '../helpers/places.ts';
 import { describeEachBackend } from '../helpers/backends.ts';
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 let nextFile = 1;
 /** A distinct JPEG each call (files are deduplicated per finding by SHA-256). */
 const jpeg = () => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, nextFile++ & 0xff, nextFile >> 8, 0xff, 0xd9]);
@@ -18,14 +18,11 @@ const jpeg = () => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x
 type Finding = { id: number; serial: string; version: number; state: string; category: string; zone: string | null; areas: string[] };
 
 describeEachBackend('closure freezes the record', (ctx) => {
-  const ids: Record<string, number> = {};
+  let ids: Record<string, number> = {};
   let insideXiashan: [number, number];
   beforeAll(async () => {
-    for (const r of await ctx().database.rows<{ code: string; id: number }>(sql`select code, id from departments where code in ('eco', 'nr', 'water', 'eco-linqu')`)) ids[r.code] = Number(r.id);
-    const [q] = await ctx().database.rows<{ x: number; y: number }>(
-      sql`select ST_X(p)::float8 as x, ST_Y(p)::float8 as y from (select ST_PointOnSurface(geom) as p from protected_areas where code = 'WF-PA-15') q`,
-    );
-    insideXiashan = [q.x, q.y];
+    ids = await departmentIds(ctx().database, ['eco', 'nr', 'water', 'eco-linqu']);
+    insideXiashan = await pointInside(ctx().database, 'WF-PA-15');
   });
 
   const upload = async (username: string, findingId: number) => {

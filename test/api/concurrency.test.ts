@@ -6,24 +6,21 @@
  */
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { today as todayIn } from '../../server/lib/clock.ts';
+import { addDays, today as todayIn } from '../../server/lib/clock.ts';
+import { departmentIds, pointInside } from '../helpers/places.ts';
 import { describeEachBackend, type TestContext } from '../helpers/backends.ts';
 
 const RACES = 8;
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 type Request = Awaited<ReturnType<TestContext['as']>>;
 type AuditEvent = { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
 
 describeEachBackend('concurrent edits', (ctx) => {
-  const ids: Record<string, number> = {};
+  let ids: Record<string, number> = {};
   let insideXiashan: [number, number];
   beforeAll(async () => {
-    for (const r of await ctx().database.rows<{ code: string; id: number }>(sql`select code, id from departments where code in ('eco', 'nr', 'water', 'eco-linqu')`)) ids[r.code] = Number(r.id);
-    const [q] = await ctx().database.rows<{ x: number; y: number }>(
-      sql`select ST_X(p)::float8 as x, ST_Y(p)::float8 as y from (select ST_PointOnSurface(geom) as p from protected_areas where code = 'WF-PA-15') q`,
-    );
-    insideXiashan = [q.x, q.y];
+    ids = await departmentIds(ctx().database, ['eco', 'nr', 'water', 'eco-linqu']);
+    insideXiashan = await pointInside(ctx().database, 'WF-PA-15');
   });
 
   const eventsOf = (entity: string, id: number, action: string) =>

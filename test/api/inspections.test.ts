@@ -3,6 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createLogger } from '../../server/lib/log.ts';
 import { client, signIn } from '../helpers/auth.ts';
+import { departmentIds } from '../helpers/places.ts';
 import { describeEachBackend, testConfig } from '../helpers/backends.ts';
 
 /** A GPX track walked west to east across the Xiashan lake park (WF-PA-15) on 12 May 2026. */
@@ -19,9 +20,7 @@ describeEachBackend('joint inspections', (ctx) => {
   let eco = 0;
   let nr = 0;
   beforeAll(async () => {
-    const ids = await ctx().database.rows<{ code: string; id: number }>(sql`select code, id from departments where code in ('eco', 'nr')`);
-    eco = ids.find((d) => d.code === 'eco')!.id;
-    nr = ids.find((d) => d.code === 'nr')!.id;
+    ({ eco, nr } = await departmentIds(ctx().database, ['eco', 'nr']));
   });
   const upload = async (as: ReturnType<typeof client>, id: number, name: string, body: string, coordinateSystem?: string) => {
     const form = new FormData();

@@ -6,6 +6,7 @@ import { errorBody } from '../../server/lib/errors.ts';
 import { parseTrackFile, TrackParseError } from '../../server/features/inspections/tracks/parse.ts';
 import { trackParseLoad } from '../../server/features/inspections/tracks/pool.ts';
 import { signIn } from '../helpers/auth.ts';
+import { departmentIds } from '../helpers/places.ts';
 import { describeEachBackend } from '../helpers/backends.ts';
 
 /** A GPX walked west to east across the Xiashan lake park (WF-PA-15) on `day`, a point every ten minutes from 09:00 China time. */
@@ -37,9 +38,7 @@ describeEachBackend('uploads: one copy per record, removable tracks, parsing off
   let eco = 0;
   let nr = 0;
   beforeAll(async () => {
-    const ids = await ctx().database.rows<{ code: string; id: number }>(sql`select code, id from departments where code in ('eco', 'nr')`);
-    eco = ids.find((d) => d.code === 'eco')!.id;
-    nr = ids.find((d) => d.code === 'nr')!.id;
+    ({ eco, nr } = await departmentIds(ctx().database, ['eco', 'nr']));
   });
   const post = async (username: string, path: string, name: string, body: string | Uint8Array<ArrayBuffer>) => {
     const cookie = await signIn(ctx().app, username);
