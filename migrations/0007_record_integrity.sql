@@ -3,8 +3,8 @@ ALTER TABLE "users" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "departments" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;
 --> statement-breakpoint
--- What a finding was closed (销号) on, frozen at that moment (国环规生态〔2022〕1号: a closed problem's
--- rule, place and evidence stay as accepted). One row per closing; reopening marks it, never rewrites it.
+-- What a finding was closed (销号) on, frozen at that moment: the portal keeps a closed problem's rule,
+-- place and evidence as they were accepted. One row per closing; reopening marks it, never rewrites it.
 CREATE TABLE "finding_closures" (
   "id" serial PRIMARY KEY NOT NULL,
   "finding_id" integer NOT NULL REFERENCES "findings"("id"),

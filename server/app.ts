@@ -33,6 +33,7 @@ import { countiesRoutes } from './features/counties/counties.routes.ts';
 import { coverageRoutes } from './features/coverage/coverage.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { ApiError, databaseInputError, errorBody } from './lib/errors.ts';
+import { compressibleFile } from './web-precompress.ts';
 import { createLogger, type Logger } from './lib/log.ts';
 
 /** Folder of the built web app (vite output). */
@@ -163,8 +164,6 @@ const jsonBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => {
     onError: (cc) => cc.json(errorBody('payload_too_large', `请求内容超过 ${maxKb} KB 的上限`), 413),
   })(c, next);
 };
-
-const compressibleFile = /\.(js|mjs|css|html|svg|json|geojson|txt|map)$/i;
 
 /** Serves the built SPA: hashed assets cached for long, and index.html for every client-side route. */
 function mountWebApp(app: Hono<AppEnv>, webDir: string) {

@@ -9,7 +9,8 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { Plugin, ResolvedConfig } from 'vite';
 
-const compressible = /\.(js|mjs|css|html|svg|json|geojson|txt|map)$/i;
+/** Files that get compressed copies; the server marks the same files `Vary: Accept-Encoding`. */
+export const compressibleFile = /\.(js|mjs|css|html|svg|json|geojson|txt|map)$/i;
 /** Below this size the copy saves less than a packet; not worth a file. */
 const MIN_BYTES = 1024;
 
@@ -28,7 +29,7 @@ export async function precompressDir(dir: string): Promise<{ files: number; byte
   // All at once: zlib runs on the thread pool, so the files compress in parallel.
   await Promise.all(
     (await filesUnder(dir)).map(async (file) => {
-      if (!compressible.test(file) || (await stat(file)).size < MIN_BYTES) return;
+      if (!compressibleFile.test(file) || (await stat(file)).size < MIN_BYTES) return;
       const data = await readFile(file);
       const [gz, br] = await Promise.all([
         gzipAsync(data, { level: 9 }),

@@ -66,11 +66,11 @@ function isGeometryError(err: unknown): boolean {
   return false;
 }
 
-type Scope = { code: string; name_zh: string; reached: boolean }[];
+type Scope = { code: string; name_zh: string }[];
 
 /**
  * Runs a query that must give exactly one row per area in `scope` (PGlite's PostGIS can end a failed
- * buffer with no rows and no error). On a shortfall or a geometry error, each reached area is retried
+ * buffer with no rows and no error). On a shortfall or a geometry error, each area is retried
  * alone so the error names the ones that fail.
  */
 async function rowPerArea<T extends { code: string }>(exec: Executor, scope: Scope, w: CoverageWindow, query: (filter: SQL) => SQL, filter: SQL): Promise<T[]> {
@@ -82,9 +82,9 @@ async function rowPerArea<T extends { code: string }>(exec: Executor, scope: Sco
     if (!isGeometryError(err)) throw err;
     cause = err;
   }
-  const suspects = scope.filter((a) => a.reached);
+  // Only on failure: areas that no track reaches cannot fail, so retrying all of them costs little.
   const failing: Scope = [];
-  for (const area of suspects) {
+  for (const area of scope) {
     try {
       if ((await queryRows(exec, query(sql`a.code = ${area.code}`))).length !== 1) failing.push(area);
     } catch (err) {
@@ -92,13 +92,13 @@ async function rowPerArea<T extends { code: string }>(exec: Executor, scope: Sco
       failing.push(area);
     }
   }
-  throw new CoverageFailure(failing.length ? failing : suspects.length ? suspects : scope, w, cause);
+  throw new CoverageFailure(failing.length ? failing : scope, w, cause);
 }
 
 /** Coverage of every area (or those the filter picks) in the window, with city totals; `today` in the portal's time zone. */
 export async function coverageReport(exec: Executor, w: CoverageWindow, today: string, areaFilter = sql`true`) {
   const reference = w.to < today ? w.to : today;
-  const scope = await queryRows<Scope[number]>(exec, areasInScope(w, areaFilter));
+  const scope = await queryRows<Scope[number]>(exec, areasInScope(areaFilter));
   const rows = scope.length === 0 ? [] : await rowPerArea<{
     code: string;
     name_zh: string;
@@ -145,7 +145,7 @@ export async function coverageReport(exec: Executor, w: CoverageWindow, today: s
 /** Covered and uncovered parts of one area (which must exist) as GeoJSON geometries. */
 export async function areaCoverageParts(exec: Executor, w: CoverageWindow, code: string) {
   const filter = sql`a.code = ${code}`;
-  const scope = await queryRows<Scope[number]>(exec, areasInScope(w, filter));
+  const scope = await queryRows<Scope[number]>(exec, areasInScope(filter));
   const [parts] = await rowPerArea<{ code: string; covered: unknown; uncovered: unknown }>(exec, scope, w, (f) => areaCoverageGeometry(w, f), filter);
   return parts!;
 }

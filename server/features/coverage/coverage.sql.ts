@@ -53,16 +53,9 @@ const swaths = (w: CoverageWindow, areaFilter: SQL) => sql`
   where ${areaFilter}
   group by a.id`;
 
-/** Areas the filter picks, with whether a track of the window reaches them (only those can fail to compute). */
-export function areasInScope(w: CoverageWindow, areaFilter: SQL = sql`true`): SQL {
-  return sql`
-    with insp as (${completedInspections(w)})
-    select a.code, a.name_zh,
-           exists (select 1 from inspection_tracks t join insp i on i.id = t.inspection_id and i.in_window
-                   where t.deleted_at is null and t.geom && ST_Expand(a.geom, ${w.swath}::float8 / 80000.0)) as reached
-    from protected_areas a
-    where ${areaFilter}
-    order by a.code`;
+/** The areas the filter picks, in the order every per-area coverage query answers them. */
+export function areasInScope(areaFilter: SQL = sql`true`): SQL {
+  return sql`select a.code, a.name_zh from protected_areas a where ${areaFilter} order by a.code`;
 }
 
 /** One row per area: visited, joint, geodesic coverage share, last visits, required frequency. */

@@ -112,7 +112,7 @@ export async function updateFinding(database: Database, config: Config, actor: A
       if (!involved) throw new ApiError(403, 'forbidden', '只有登记人、承办部门或联合执法协调员可以修改问题信息');
     }
     if (before.state === 'closed') {
-      // 国环规生态〔2022〕1号: a closed (销号) problem is kept as accepted; corrections go through 回头看.
+      // The portal's rule: a closed (销号) record stays as it was accepted; a correction reopens it first.
       throw new ApiError(409, 'conflict', `问题 ${before.serial} 已销号，记录已冻结，不能再修改；如需更正，请先由协调员通过“回头看”将其标为复发（重新打开）`);
     }
     const geojson = geometry ? JSON.stringify(geometry) : null;
