@@ -27,6 +27,8 @@ import { attachmentsRoutes } from './features/attachments/attachments.routes.ts'
 import { findingsRoutes } from './features/findings/findings.routes.ts';
 import { inspectionsRoutes } from './features/inspections/inspections.routes.ts';
 import { tasksRoutes } from './features/tasks/tasks.routes.ts';
+import { rulesRoutes } from './features/rules/rules.routes.ts';
+import { supervisionRoutes } from './features/supervision/supervision.routes.ts';
 import { TrackParseError } from './features/inspections/tracks/parse.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { countiesRoutes } from './features/counties/counties.routes.ts';
@@ -61,7 +63,9 @@ export function createApp({ database, config, log = createLogger(config.logLevel
     .route('/inspections', inspectionsRoutes)
     .route('/findings', findingsRoutes)
     .route('/tasks', tasksRoutes)
-    .route('/attachments', attachmentsRoutes);
+    .route('/supervision', supervisionRoutes)
+    .route('/attachments', attachmentsRoutes)
+    .route('/', rulesRoutes);
 
   const app = new Hono<AppEnv>()
     .use(async (c, next) => {

@@ -32,6 +32,18 @@ const wholeNumber = (min: number, max: number) =>
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
 
+/** A comma-separated, strictly increasing list of whole numbers within [min, max] (e.g. "6,12"). */
+const increasingList = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, 'must be whole numbers separated by commas, e.g. 6,12')
+    .transform((v) => v.split(',').map((n) => Number(n.trim())))
+    .refine((list) => list.every((n) => n >= min && n <= max), `each number must be between ${min} and ${max}`)
+    .refine((list) => list.every((n, i) => i === 0 || n > list[i - 1]), 'numbers must increase');
+
+const acceptanceLevels = ['county', 'city', 'province'] as const;
+
 /** Every environment key the server reads, with its default; `.env.example` documents the same keys. */
 export const configSchema = z.object({
   PORT: portNumber.default(8080),
@@ -48,13 +60,28 @@ export const configSchema = z.object({
   SESSION_ABSOLUTE_MINUTES: minutes.default(10080),
   TRUST_PROXY: booleanFlag.default(false),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Shanghai').default(DEFAULT_TIME_ZONE),
-  ESCALATE_AFTER_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1').max(365, 'must be at most 365').default(30),
   UPLOAD_MAX_MB: z.coerce.number({ message: 'must be a number' }).positive('must be more than 0').max(500, 'must be at most 500').default(20),
   JSON_BODY_MAX_KB: wholeNumber(1, 102400).default(1024),
   STATEMENT_TIMEOUT_MS: wholeNumber(100, 600000).default(5000),
   LONG_STATEMENT_TIMEOUT_MS: wholeNumber(1000, 3600000).default(120000),
   DATABASE_POOL_MAX: wholeNumber(1, 200).default(10),
   DATABASE_POOL_WAIT_MS: wholeNumber(10, 600000).default(3000),
+  PUBLICITY_DAYS: wholeNumber(1, 90).default(7),
+  ACCEPTANCE_LEVELS: z
+    .string()
+    .trim()
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .refine((list) => list.every((l) => (acceptanceLevels as readonly string[]).includes(l)), `each level must be one of ${acceptanceLevels.join(', ')}`)
+    .refine((list) => list.includes('city'), 'must include city (市级验收)')
+    .refine((list) => list.every((l, i) => i === 0 || acceptanceLevels.indexOf(l as never) > acceptanceLevels.indexOf(list[i - 1] as never)), 'levels must be in the order county, city, province')
+    .default(['county', 'city'])
+    .transform((list) => list as Array<(typeof acceptanceLevels)[number]>),
+  RECHECK_MONTHS: increasingList(1, 60).default([6, 12]),
+  SUPERVISION_DAYS: increasingList(1, 730)
+    .refine((list) => list.length === 3, 'must be three numbers of days: 通报, 约谈, 挂牌督办 (e.g. 30,60,90)')
+    .default([30, 60, 90]),
+  CLUE_DISPATCH_DAYS: wholeNumber(1, 90).default(5),
+  VERIFY_DAYS: wholeNumber(1, 180).default(15),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -79,8 +106,6 @@ export interface Config {
   sessionAbsoluteMinutes: number;
   /** Take the client address and host from X-Forwarded-For / X-Forwarded-Host (only behind a proxy you run). */
   trustProxy: boolean;
-  /** A finding overdue by more than this many days is escalated (督办). */
-  escalateAfterDays: number;
   /** Zone whose calendar decides "today", deadlines and period edges (IANA name). */
   timeZone: string;
   /** Largest accepted upload (tracks, photos, documents), in MiB. */
@@ -95,6 +120,18 @@ export interface Config {
   databasePoolMax: number;
   /** Longest a request waits for a free pool connection before it answers 503. */
   databasePoolWaitMs: number;
+  /** Length of the 公示 before a finding may be closed, in days. */
+  publicityDays: number;
+  /** Acceptance levels in order: county self-check, city acceptance, optional provincial spot check. */
+  acceptanceLevels: Array<'county' | 'city' | 'province'>;
+  /** 回头看: months after closing at which a re-check task falls due. */
+  recheckMonths: number[];
+  /** Days overdue at which 通报, 约谈 and 挂牌督办 are issued; from the first a finding counts as escalated (督办). */
+  supervisionDays: number[];
+  /** Days a coordinator has to dispatch a clue that no batch gives a deadline. */
+  clueDispatchDays: number;
+  /** Default days for verifying a clue once dispatched. */
+  verifyDays: number;
 }
 
 /** Thrown when the environment has bad values; the message lists every bad key. */
@@ -138,10 +175,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxMb: v.UPLOAD_MAX_MB,
     jsonBodyMaxKb: v.JSON_BODY_MAX_KB,
     statementTimeoutMs: v.STATEMENT_TIMEOUT_MS,
+    publicityDays: v.PUBLICITY_DAYS,
+    acceptanceLevels: v.ACCEPTANCE_LEVELS,
+    recheckMonths: v.RECHECK_MONTHS,
+    supervisionDays: v.SUPERVISION_DAYS,
+    clueDispatchDays: v.CLUE_DISPATCH_DAYS,
+    verifyDays: v.VERIFY_DAYS,
     longStatementTimeoutMs: v.LONG_STATEMENT_TIMEOUT_MS,
     databasePoolMax: v.DATABASE_POOL_MAX,
     databasePoolWaitMs: v.DATABASE_POOL_WAIT_MS,
-    escalateAfterDays: v.ESCALATE_AFTER_DAYS,
     timeZone: v.TIME_ZONE,
   };
 }

@@ -8,6 +8,7 @@ import { DatabaseSetupError } from './db/backend.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import { createLogger } from './lib/log.ts';
 import { ensureWebBuild } from './web-build.ts';
+import { startSupervisionSweeps } from './features/supervision/supervision.service.ts';
 
 async function main() {
   // A .env file beside package.json is read like the environment (keys already set win).
@@ -35,6 +36,8 @@ async function main() {
   await ensureWebBuild(webDistDir, log);
 
   const app = createApp({ database, config, log });
+  // 督办 notices fall due by the calendar, not by requests: swept now and every hour.
+  const stopSweeps = startSupervisionSweeps(database, config, log);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
     const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     log.info(`portal ready in ${((Date.now() - started) / 1000).toFixed(1)} s at http://${host}:${config.port}/`);
@@ -53,6 +56,7 @@ async function main() {
     stopping = true;
     log.info(`${signal}: shutting down`);
     server.close();
+    await stopSweeps();
     // PGlite writes its folder on close; closing cleanly keeps the data safe.
     await database.close().catch((err) => log.error('closing the database failed', { error: String(err) }));
     process.exit(0);

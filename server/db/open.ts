@@ -7,7 +7,7 @@ import type { Logger } from '../lib/log.ts';
 import { DatabaseSetupError, openPglite, openPostgres, type Database } from './backend.ts';
 import { seedSampleFindings } from './seed-findings.ts';
 import { seedSampleInspections } from './seed-inspections.ts';
-import { seedDemoAccounts, seedSampleData } from './seed.ts';
+import { namedDemoAccounts, seedDemoAccounts, seedSampleData } from './seed.ts';
 
 /** PGlite has no lock of its own on its folder; two processes on one folder would corrupt it. */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
@@ -62,12 +62,13 @@ async function seedOnStart(database: Database, config: Config, log: Logger) {
     // A generated password is printed this once; later starts find the accounts and print nothing.
     const password = config.demoPassword ?? randomBytes(9).toString('base64url');
     const created = await seedDemoAccounts(database, password);
+    const listed = demoAccountList(created);
     if (created.length > 0 && config.demoPassword) {
-      log.info(`created demo accounts ${created.join(', ')} with the password from DEMO_PASSWORD`);
+      log.info(`created demo accounts ${listed} with the password from DEMO_PASSWORD`);
     } else if (created.length > 0) {
       // Written whatever LOG_LEVEL says: without it nobody could sign in.
       process.stdout.write(
-        `\n  Demo accounts ${created.join(', ')} were created with the password:  ${password}\n` +
+        `\n  Demo accounts ${listed} were created with the password:  ${password}\n` +
           `  It is shown only this once. Set DEMO_PASSWORD before the first start to choose it.\n\n`,
       );
     }
@@ -117,4 +118,13 @@ export async function openConfiguredDatabase(config: Config, log: Logger): Promi
     await unlock?.();
   };
   return database;
+}
+
+/** The created demo accounts for the start-up message: the named ones, then how many department officers. */
+function demoAccountList(created: readonly string[]): string {
+  const named = new Set(namedDemoAccounts.map((a) => a.username));
+  const shown = created.filter((u) => named.has(u));
+  const officers = created.length - shown.length;
+  if (officers === 0) return shown.join(', ');
+  return `${shown.join(', ')} (and ${officers} department officers named by department code, e.g. gov-linqu)`;
 }

@@ -1,20 +1,35 @@
 /**
  * Loads the sample findings (data/sample/findings.json) into an empty findings table, in one
  * transaction, leaving exactly what the findings API would have left had each step been taken on its
- * historical date: every step is replayed through the workflow's `checkTransition` (with that day as
- * "today") and applied by its `applyStep`, as the API applies it, so the sample can never hold a
- * history the portal would refuse; each closing is frozen as the API freezes it. Location is judged by the
- * service's own SQL; rows are written in a few batched statements, the JSON parsed by the database.
+ * historical date: every step is decided by the workflow's `checkAction` (with that day as "today" and
+ * the finding's departments, records, tasks, rule and evidence as they then stood) and applied by its
+ * `applyStep`, as the API applies it, so the sample can never hold a history the portal would refuse.
+ * Determinations are stored as the rules module stores them and change the rule from then on; each
+ * closing is frozen as the API freezes it. Location is judged by the service's own SQL; rows are
+ * written in a few batched statements, the JSON parsed by the database.
  */
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
-import type { Geometry } from 'geojson';
+import type { Geometry, Polygon } from 'geojson';
+import type { Config } from '../config.ts';
 import { DEFAULT_TIME_ZONE, today } from '../lib/clock.ts';
 import { storeFile } from '../lib/storage.ts';
-import type { FindingCategory, FindingState, Role, ZoneKind } from '../lib/vocabulary.ts';
+import type { ChangeType, FindingCategory, Role } from '../lib/vocabulary.ts';
+import { ruleForFinding, type ResolvedRule } from '../features/rules/rules.ts';
+import { setClueDefaults } from '../features/tasks/tasks.sql.ts';
 import { closureInsert, findingJson, judgeLocation, type ClosingTick } from '../features/findings/findings.sql.ts';
-import { conditionsFor } from '../features/findings/transitions.service.ts';
-import { applyStep, checkTransition, citedEvidenceIds, type StepFinding, type StepTask } from '../features/findings/workflow.ts';
+import { chainView, loadDepartments, workflowRule, type FindingFacts, type StoredRecord } from '../features/findings/transitions.service.ts';
+import {
+  addMonths,
+  applyStep,
+  checkAction,
+  defaultObjectionsToZh,
+  type ActionContext,
+  type ActionName,
+  type NoticeFacts,
+  type StepTask,
+  type WorkflowFinding,
+} from '../features/findings/workflow.ts';
 import { queryRows, type Database, type Executor } from './backend.ts';
 import { sampleDir } from './seed.ts';
 
@@ -26,26 +41,24 @@ export interface SampleEvidence {
   kind: 'photo' | 'document';
 }
 
-/** One workflow step: the transition body with department codes for ids and evidence by file name. */
+/**
+ * One step of a finding's history: an action of the chain with its request fields, or a coordinator's
+ * determination of a fact (`determine`, with `fact`, `value`, `basis`). Departments are given by code
+ * (`leadDepartment`, `cooperatingDepartments`), files by name: `evidence` lists the files uploaded for
+ * the step; those not cited by `assessment` (科学评估) or `ticks` are its `evidenceIds`. A re-check
+ * names its task by `recheckMonths` (the task due that many months after closing).
+ */
 export interface SampleStep {
-  to: FindingState;
+  action: ActionName | 'determine';
   /** ISO datetime (UTC) of the step, in Asia/Shanghai working hours. */
   at: string;
   /** Username of the demo account that took the step. */
   by: string;
-  note?: string;
-  reason?: string;
-  report?: string;
-  verifyingDepartment?: string;
-  dueDate?: string;
-  measures?: string[];
-  leadDepartment?: string;
-  cooperatingDepartments?: string[];
-  acceptingDepartment?: string | null;
-  deadline?: string;
-  /** Closing conditions ticked at acceptance, each citing evidence of this step by file name. */
-  ticks?: { code: string; evidence: string[] }[];
   evidence?: SampleEvidence[];
+  assessment?: string[];
+  ticks?: { code: string; evidence: string[] }[];
+  recheckMonths?: number;
+  [field: string]: unknown;
 }
 
 /** One sample finding with its whole history. */
@@ -60,6 +73,11 @@ export interface SampleFinding {
   discoveredAt: string;
   constructedAt: string | null;
   approval: 'approved' | 'unapproved' | 'unknown';
+  /** 变化类型 as the monitoring batch gives it (remote sensing only), apart from the legal judgement. */
+  changeType: ChangeType | null;
+  /** 规模扩大: an old site that grew, with its original footprint. */
+  expanded: boolean;
+  originalGeometry: Polygon | null;
   geometry: Extract<Geometry, { type: 'Point' | 'Polygon' }>;
   /** Key of the sample inspection (data/sample/inspections.json) that found it. */
   inspectionKey: string | null;
@@ -69,36 +87,60 @@ export interface SampleFinding {
   steps: SampleStep[];
 }
 
+/** A remote-sensing batch (监测批次) with its verification deadline. */
+export interface SampleBatch {
+  code: string;
+  issuedOn: string;
+  verifyBy: string;
+}
+
 export interface SampleFindingsFile {
   note: string;
+  batches: SampleBatch[];
   findings: SampleFinding[];
 }
 
-/** How a step's evidence files become attachment ids, and department codes become ids. */
+/**
+ * The chain settings the sample history was taken under: the defaults of .env.example. A portal run
+ * with other settings still shows the history as it happened under these.
+ */
+export const sampleChainConfig: Pick<Config, 'acceptanceLevels' | 'publicityDays' | 'recheckMonths' | 'clueDispatchDays'> = {
+  acceptanceLevels: ['county', 'city'],
+  publicityDays: 7,
+  recheckMonths: [6, 12],
+  clueDispatchDays: 5,
+};
+
+/** How a step's department codes, evidence files and re-check task become ids. */
 export interface StepResolver {
   department(code: string): number;
   evidence(fileName: string): number;
+  recheckTask(months: number): number;
 }
+
+const stepKeys = new Set(['action', 'at', 'by', 'evidence', 'assessment', 'ticks', 'recheckMonths']);
 
 /** The transition request body a step stands for, as the web app would have posted it. */
 export function transitionBodyOf(step: SampleStep, version: number, resolve: StepResolver): Record<string, unknown> {
-  const body: Record<string, unknown> = { to: step.to, version };
-  const evidenceIds = (step.evidence ?? []).map((e) => resolve.evidence(e.fileName));
-  if (step.verifyingDepartment !== undefined) body.verifyingDepartmentId = resolve.department(step.verifyingDepartment);
-  if (step.dueDate !== undefined) body.dueDate = step.dueDate;
-  if (step.leadDepartment !== undefined) {
-    body.measures = step.measures;
-    body.leadDepartmentId = resolve.department(step.leadDepartment);
-    body.cooperatingDepartmentIds = (step.cooperatingDepartments ?? []).map((c) => resolve.department(c));
-    body.acceptingDepartmentId = step.acceptingDepartment == null ? null : resolve.department(step.acceptingDepartment);
-    body.deadline = step.deadline;
+  const body: Record<string, unknown> = { action: step.action, version };
+  const cited = new Set<string>();
+  for (const [key, value] of Object.entries(step)) {
+    if (stepKeys.has(key)) continue;
+    if (key.endsWith('Department')) body[`${key}Id`] = resolve.department(value as string);
+    else if (key.endsWith('Departments')) body[`${key.slice(0, -1)}Ids`] = (value as string[]).map((c) => resolve.department(c));
+    else body[key] = value;
   }
-  if (step.reason !== undefined) body.reason = step.reason;
-  if (step.report !== undefined) body.report = step.report;
-  if (step.ticks !== undefined) body.ticks = step.ticks.map((t) => ({ code: t.code, evidenceIds: t.evidence.map((f) => resolve.evidence(f)) }));
-  if (step.note !== undefined) body.note = step.note;
-  // Acceptance cites its evidence through the ticks; the other steps list it directly.
-  if (step.ticks === undefined && (step.evidence?.length || step.to === 'dismissed' || step.to === 'pending_acceptance')) body.evidenceIds = evidenceIds;
+  if (step.assessment) {
+    body.assessmentEvidenceIds = step.assessment.map((f) => resolve.evidence(f));
+    for (const f of step.assessment) cited.add(f);
+  }
+  if (step.ticks) {
+    body.ticks = step.ticks.map((t) => ({ code: t.code, evidenceIds: t.evidence.map((f) => resolve.evidence(f)) }));
+    for (const t of step.ticks) for (const f of t.evidence) cited.add(f);
+  }
+  if (step.recheckMonths !== undefined) body.taskId = resolve.recheckTask(step.recheckMonths);
+  const rest = (step.evidence ?? []).filter((e) => !cited.has(e.fileName));
+  if (rest.length) body.evidenceIds = rest.map((e) => resolve.evidence(e.fileName));
   return body;
 }
 
@@ -148,25 +190,16 @@ interface Account {
   role: Role;
   departmentId: number | null;
   username: string;
+  displayName: string;
 }
 
 /** A task as the seeder writes it: the workflow's view plus who opened it and when it last changed. */
 interface TaskRow extends StepTask {
+  id: number;
   findingId: number;
   createdBy: number;
   createdAt: string;
   updatedAt: string;
-}
-
-/** A closing to freeze once the attachments and the event ids exist. */
-interface ClosureRow {
-  findingId: number;
-  event: EventRow;
-  at: string;
-  closedBy: Account;
-  closing: ReturnType<typeof conditionsFor>;
-  ticks: ClosingTick[];
-  reopenedAt: string | null;
 }
 
 interface EventRow {
@@ -176,10 +209,35 @@ interface EventRow {
   findingId: number;
   before: unknown;
   after: unknown;
-  /** Attachments this event is the transition of (their event_id). */
+  /** Attachments this event is the step of (their event_id). */
   attachmentIds: number[];
   /** Tie-break for events at the same instant: the order the API would have written them. */
   order: number;
+}
+
+interface RecordRow extends StoredRecord {
+  findingId: number;
+  event: EventRow;
+}
+
+interface DeterminationRow {
+  findingId: number;
+  fact: string;
+  value: string;
+  basis: string;
+  by: number;
+  at: string;
+  event: EventRow;
+}
+
+interface ClosureRow {
+  /** The finding as the close step left it. */
+  finding: FindingFacts;
+  event: EventRow;
+  at: string;
+  closedBy: Account;
+  rule: ResolvedRule;
+  reopenedAt: string | null;
 }
 
 interface AttachmentRow {
@@ -214,12 +272,14 @@ export async function seedSampleFindings(
   };
 
   return database.db.transaction(async (tx) => {
-    const departments = new Map(
-      (await queryRows<{ id: number; code: string }>(tx, sql`select id, code from departments`)).map((d) => [d.code, Number(d.id)]),
-    );
+    const departments = await loadDepartments(tx);
+    const departmentIds = new Map((await queryRows<{ id: number; code: string }>(tx, sql`select id, code from departments`)).map((d) => [d.code, Number(d.id)]));
     const accounts = new Map(
-      (await queryRows<{ id: number; username: string; role: Role; department_id: number | null }>(tx, sql`select id, username, role, department_id from users`)).map(
-        (u) => [u.username, { id: Number(u.id), username: u.username, role: u.role, departmentId: u.department_id === null ? null : Number(u.department_id) }],
+      (await queryRows<{ id: number; username: string; display_name: string; role: Role; department_id: number | null }>(tx, sql`select id, username, display_name, role, department_id from users`)).map(
+        (u) => [
+          u.username,
+          { id: Number(u.id), username: u.username, displayName: u.display_name, role: u.role, departmentId: u.department_id === null ? null : Number(u.department_id) },
+        ],
       ),
     );
     const account = (username: string): Account => {
@@ -228,11 +288,24 @@ export async function seedSampleFindings(
       return a;
     };
     const department = (code: string) => {
-      const id = departments.get(code);
+      const id = departmentIds.get(code);
       if (id === undefined) throw new Error(`sample findings: no department "${code}"`);
       return id;
     };
     const inspectionIds = await inspectionsByKey(tx, file.findings);
+
+    // The monitoring batches with their verification deadlines, owned by the coordinator (clue deadlines per batch).
+    const coordinator = account('coord');
+    if (file.batches.length) {
+      await queryRows(
+        tx,
+        sql`insert into monitoring_batches (code, name, issued_on, verify_by, owner_user_id, created_at)
+            select b ->> 'code', (b ->> 'code') || '卫星遥感监测变化图斑', (b ->> 'issuedOn')::date, (b ->> 'verifyBy')::date, ${coordinator.id},
+                   (b ->> 'issuedOn')::timestamptz
+            from json_array_elements(${JSON.stringify(file.batches)}::json) b
+            on conflict (code) do nothing`,
+      );
+    }
 
     // Findings as recorded (state clue, version 1), in creation order so ids follow time.
     const rows = file.findings.map((f) => ({
@@ -245,24 +318,31 @@ export async function seedSampleFindings(
       discoveredOn: f.discoveredAt,
       constructedOn: f.constructedAt,
       approval: f.approval,
+      changeType: f.changeType,
+      expanded: f.expanded,
+      original: f.originalGeometry ? JSON.stringify(f.originalGeometry) : null,
       geometry: JSON.stringify(f.geometry),
       inspectionId: f.inspectionKey ? (inspectionIds.get(f.inspectionKey) ?? null) : null,
       createdBy: account(f.createdBy).id,
       createdAt: f.createdAt,
     }));
+    // The original footprint of a 规模扩大 finding and its area in hectares, as the findings service stores them.
     const inserted = await queryRows<{ id: number; serial: string }>(
       tx,
       sql`insert into findings (serial, category, title, description, source, batch, discovered_on, constructed_on, approval, geom,
-                                inspection_id, created_by, created_at, updated_at)
+                                change_type, expanded, original_geom, original_area_ha, inspection_id, created_by, created_at, updated_at)
           select r ->> 'serial', r ->> 'category', r ->> 'title', r ->> 'description', r ->> 'source', r ->> 'batch',
                  (r ->> 'discoveredOn')::date, (r ->> 'constructedOn')::date, r ->> 'approval',
-                 ST_SetSRID(ST_GeomFromGeoJSON(r ->> 'geometry'), 4326), (r ->> 'inspectionId')::int, (r ->> 'createdBy')::int,
+                 ST_SetSRID(ST_GeomFromGeoJSON(r ->> 'geometry'), 4326), r ->> 'changeType', (r ->> 'expanded')::boolean, o.geom,
+                 round((ST_Area(o.geom::geography) / 10000)::numeric, 4), (r ->> 'inspectionId')::int, (r ->> 'createdBy')::int,
                  (r ->> 'createdAt')::timestamptz, (r ->> 'createdAt')::timestamptz
           from json_array_elements(${JSON.stringify(rows)}::json) with ordinality as x(r, n)
+          cross join lateral (select case when r ->> 'original' is not null then ST_SetSRID(ST_GeomFromGeoJSON(r ->> 'original'), 4326) end as geom) o
           order by n
           returning id, serial`,
     );
     const idOf = new Map(inserted.map((r) => [r.serial, Number(r.id)]));
+    const ids = [...idOf.values()];
 
     // Serial counters: the highest number handed out per year, as nextSerial would have left them.
     await queryRows(
@@ -272,18 +352,24 @@ export async function seedSampleFindings(
           on conflict (year) do update set last = greatest(finding_serials.last, excluded.last)`,
     );
 
-    // Where each finding lies, by the very statements the service runs; judged when it was recorded.
-    for (const id of idOf.values()) for (const statement of judgeLocation(id)) await queryRows(tx, statement);
-    await queryRows(tx, sql`update findings set boundary_judged_at = created_at where id in ${[...idOf.values()]}`);
+    // Where each finding lies and who must dispatch it by when, by the very statements the service runs on the day it was recorded.
+    for (const f of file.findings) {
+      const id = idOf.get(f.serial)!;
+      await queryRows(tx, setClueDefaults(id, today(DEFAULT_TIME_ZONE, new Date(f.createdAt)), sampleChainConfig.clueDispatchDays));
+      for (const statement of judgeLocation(id)) await queryRows(tx, statement);
+    }
+    await queryRows(tx, sql`update findings set boundary_judged_at = created_at where id in ${ids}`);
 
-    // The finding as POST /api/findings returned it, for the `finding.created` event.
+    // The finding as POST /api/findings returned it (for the `finding.created` event) and what its 公示 notice names.
     const facts = new Map(
       (
-        await queryRows<{ id: number; row: Record<string, unknown>; zone: ZoneKind | null; established: string | null }>(
+        await queryRows<{ id: number; row: Record<string, unknown>; county_code: string | null; county: string | null; areas: string[] | null; managing: number | null }>(
           tx,
-          sql`select f.id, ${findingJson(sql`f.created_at::date`, 30)} as row, f.zone,
-                     (select min(a.established_on)::text from finding_areas fa join protected_areas a on a.id = fa.area_id where fa.finding_id = f.id) as established
-              from findings f where f.id in ${[...idOf.values()]}`,
+          sql`select f.id, ${findingJson(sql`f.created_at::date`, 30)} as row, f.county_code, c.name_zh as county,
+                     (select array_agg(a.name_zh order by a.code) from finding_areas fa join protected_areas a on a.id = fa.area_id where fa.finding_id = f.id) as areas,
+                     (select a.managing_department_id from finding_areas fa join protected_areas a on a.id = fa.area_id
+                       where fa.finding_id = f.id and a.managing_department_id is not null order by a.code limit 1) as managing
+              from findings f left join counties c on c.code = f.county_code where f.id in ${ids}`,
         )
       ).map((r) => [Number(r.id), r]),
     );
@@ -310,12 +396,17 @@ export async function seedSampleFindings(
       eventId: null,
     }));
     const attachmentOf = new Map(attachments.map((a) => [`${a.findingId}:${a.fileName}`, a]));
+    const attachmentsOf = new Map<number, AttachmentRow[]>();
+    for (const a of attachments) attachmentsOf.set(a.findingId, [...(attachmentsOf.get(a.findingId) ?? []), a]);
 
     const tasks: TaskRow[] = [];
     const events: EventRow[] = [];
+    const records: RecordRow[] = [];
+    const determinations: DeterminationRow[] = [];
     const finals: Record<string, unknown>[] = [];
     const cooperators: { findingId: number; departmentId: number }[] = [];
     const closures: ClosureRow[] = [];
+    let provisionalTaskId = 0;
 
     for (const f of file.findings) {
       const id = idOf.get(f.serial)!;
@@ -324,30 +415,46 @@ export async function seedSampleFindings(
       const { overdue: _o, escalated: _e, createdAt: _c, updatedAt: _u, ...audited } = fact.row;
       events.push({ at: f.createdAt, actor: creator, action: 'finding.created', findingId: id, before: undefined, after: { ...audited, geometry: f.geometry }, attachmentIds: [], order: 0 });
 
-      let state: StepFinding = {
+      let state: WorkflowFinding & { version: number } = {
         state: 'clue',
         version: 1,
+        round: 1,
+        countyCode: fact.county_code,
         verifyingDepartmentId: null,
+        verificationOutcome: null,
         leadDepartmentId: null,
         cooperatingDepartmentIds: [],
+        drafterDepartmentId: null,
         acceptingDepartmentId: null,
-        measures: null,
+        planDueOn: null,
         deadline: null,
-        closingTicks: null,
+        acceptanceLevel: null,
+        publicityStartOn: null,
+        publicityEndOn: null,
+        publicityNotice: null,
+        closedOn: null,
+        closingDocumentNo: null,
       };
       let updatedAt = f.createdAt;
       let own: TaskRow[] = [];
-      const closing = conditionsFor({ category: f.category, zone: fact.zone, approval: f.approval, constructedOn: f.constructedAt, areaEstablishedOn: fact.established });
+      const mine: RecordRow[] = [];
+      // The rule as the API loads it for each request; recomputed after a determination changes a fact.
+      let rule: ResolvedRule | null = null;
+      const ruleNow = async () => (rule ??= await ruleForFinding(tx, id));
+      const notice: NoticeFacts = {
+        serial: f.serial,
+        title: f.title,
+        description: f.description,
+        areaNamesZh: fact.areas ?? [],
+        countyNameZh: fact.county,
+        objectionsToZh: defaultObjectionsToZh,
+      };
 
       for (const step of f.steps) {
         const actor = account(step.by);
-        const evidence = (fileName: string) => {
-          const a = attachmentOf.get(`${id}:${fileName}`);
-          if (!a) throw new Error(`${f.serial}: evidence ${fileName} is cited but not uploaded with the step`);
-          return a.id;
-        };
-        for (const e of step.evidence ?? []) {
-          const a = attachmentOf.get(`${id}:${e.fileName}`)!;
+        const day = today(DEFAULT_TIME_ZONE, new Date(step.at));
+        const uploaded = (step.evidence ?? []).map((e) => attachmentOf.get(`${id}:${e.fileName}`)!);
+        for (const a of uploaded) {
           events.push({
             at: a.uploadedAt,
             actor,
@@ -359,23 +466,77 @@ export async function seedSampleFindings(
             order: 1,
           });
         }
-        const body = transitionBodyOf(step, state.version, { department, evidence });
-        // Every cited file was uploaded to this finding just before the step, so all of them count.
-        const cited = citedEvidenceIds(body);
-        const result = checkTransition(state, actor, body, { today: today(DEFAULT_TIME_ZONE, new Date(step.at)), evidenceCount: cited.length, closingConditions: closing.conditions });
-        if (!result.ok) throw new Error(`${f.serial}: step to ${step.to} at ${step.at} refused: ${result.error.message}`);
-        const applied = applyStep(state, own, result, step.at);
+        if (step.at <= updatedAt) throw new Error(`${f.serial}: step ${step.action} at ${step.at} is not after the step before`);
+
+        if (step.action === 'determine') {
+          // As the rules module records a coordinator's determination: the latest per fact overrides the derived fact.
+          const d = { fact: String(step.fact), value: String(step.value), basis: String(step.basis) };
+          const event: EventRow = { at: step.at, actor, action: 'finding.determined', findingId: id, before: undefined, after: d, attachmentIds: [], order: 2 };
+          events.push(event);
+          determinations.push({ findingId: id, ...d, by: actor.id, at: step.at, event });
+          await insertDetermination(tx, id, d, actor.id, step.at);
+          rule = null;
+          updatedAt = step.at;
+          continue;
+        }
+
+        const body = transitionBodyOf(step, state.version, {
+          department,
+          evidence: (fileName) => {
+            const a = attachmentOf.get(`${id}:${fileName}`);
+            if (!a) throw new Error(`${f.serial}: evidence ${fileName} is cited but not uploaded with the step`);
+            return a.id;
+          },
+          recheckTask: (months) => {
+            const due = addMonths(state.closedOn ?? day, months);
+            const t = own.find((x) => x.kind === 'recheck' && x.dueOn === due && x.status === 'open');
+            if (!t) throw new Error(`${f.serial}: no open re-check task due ${due}`);
+            return t.id;
+          },
+        });
+        // The API loads the rule for every request; before verification it changes nothing, so it is asked only from then on.
+        const resolved = ['clue', 'verifying', 'dismissed'].includes(state.state) ? null : await ruleNow();
+        const ctx: ActionContext = {
+          today: day,
+          timeZone: DEFAULT_TIME_ZONE,
+          config: sampleChainConfig,
+          departments,
+          records: mine,
+          tasks: own,
+          rule: workflowRule(resolved),
+          evidence: (attachmentsOf.get(id) ?? []).filter((a) => a.uploadedAt <= step.at).map((a) => ({ id: a.id, uploadedAt: a.uploadedAt })),
+          managingDepartmentId: fact.managing === null ? null : Number(fact.managing),
+          notice,
+        };
+        const result = checkAction(state, actor, body, ctx);
+        if (!result.ok) throw new Error(`${f.serial}: ${step.action} at ${step.at} refused (${result.status}): ${result.error.message}${result.error.issues ? ` ${JSON.stringify(result.error.issues)}` : ''}`);
         const before = state.state;
+        const applied = applyStep(state, own, result, step.at);
         state = applied.finding;
         updatedAt = step.at;
-        own = (applied.tasks as Partial<TaskRow>[]).map(({ changed, ...t }) =>
-          changed ? { ...t, findingId: id, createdBy: t.createdBy ?? actor.id, createdAt: t.createdAt ?? step.at, updatedAt: step.at } : t,
-        ) as TaskRow[];
+        own = applied.tasks.map(({ changed, ...t }) => {
+          if (!changed) return t as TaskRow;
+          const known = t as Partial<TaskRow>;
+          return { ...t, id: known.id ?? ++provisionalTaskId, findingId: id, createdBy: known.createdBy ?? actor.id, createdAt: known.createdAt ?? step.at, updatedAt: step.at } as TaskRow;
+        });
 
-        const event: EventRow = { at: step.at, actor, findingId: id, ...applied.event, attachmentIds: cited, order: 2 };
+        const event: EventRow = { at: step.at, actor, findingId: id, ...applied.event, attachmentIds: uploaded.map((a) => a.id), order: 2 };
         events.push(event);
-        if (state.state === 'closed') closures.push({ findingId: id, event, at: step.at, closedBy: actor, closing, ticks: state.closingTicks as ClosingTick[], reopenedAt: null });
-        if (before === 'closed') closures.findLast((c) => c.findingId === id)!.reopenedAt = step.at;
+        for (const r of applied.records) {
+          const row: RecordRow = { ...r, id: 0, at: step.at, findingId: id, createdBy: actor.id, by: { userId: actor.id, displayName: actor.displayName }, event };
+          mine.push(row);
+          records.push(row);
+        }
+        for (const d of result.determinations) {
+          determinations.push({ findingId: id, ...d, by: actor.id, at: step.at, event });
+          await insertDetermination(tx, id, d, actor.id, step.at);
+          rule = null;
+        }
+        if (state.state === 'closed' && before !== 'closed') {
+          const snapshot: FindingFacts = { ...state, id, serial: f.serial, title: f.title, description: f.description, createdBy: creator.id, measures: null, closingTicks: null, managingDepartmentId: fact.managing === null ? null : Number(fact.managing) };
+          closures.push({ finding: snapshot, event, at: step.at, closedBy: actor, rule: await ruleNow(), reopenedAt: null });
+        }
+        if (result.leavesClosure) closures.findLast((c) => c.finding.id === id)!.reopenedAt = step.at;
       }
 
       tasks.push(...own);
@@ -383,16 +544,34 @@ export async function seedSampleFindings(
       finals.push({
         id,
         state: state.state,
+        round: state.round,
         verifyingDepartmentId: state.verifyingDepartmentId,
+        verificationOutcome: state.verificationOutcome,
         leadDepartmentId: state.leadDepartmentId,
-        acceptingDepartmentId: state.acceptingDepartmentId ?? null,
-        measures: state.measures,
+        drafterDepartmentId: state.drafterDepartmentId,
+        acceptingDepartmentId: state.acceptingDepartmentId,
+        planDueOn: state.planDueOn,
         deadline: state.deadline,
-        ticks: state.closingTicks,
+        acceptanceLevel: state.acceptanceLevel,
+        publicityStartOn: state.publicityStartOn,
+        publicityEndOn: state.publicityEndOn,
+        publicityNotice: state.publicityNotice,
+        closedOn: state.closedOn,
+        closingDocumentNo: state.closingDocumentNo,
         version: state.version,
         updatedAt,
       });
     }
+
+    // Task ids follow creation time across all findings, as the table's sequence would have handed them out.
+    tasks.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.findingId - b.findingId || a.id - b.id);
+    const taskIds = await nextIds(tx, 'tasks', tasks.length);
+    const realTaskId = new Map(tasks.map((t, i) => [t.id, taskIds[i]]));
+    for (const e of events) {
+      const after = e.after as Record<string, unknown> | undefined;
+      if (e.action === 'finding.recheck' && after && typeof after.taskId === 'number') after.taskId = realTaskId.get(after.taskId);
+    }
+    for (const r of records) if (r.kind === 'recheck' && typeof r.data.taskId === 'number') r.data = { ...r.data, taskId: realTaskId.get(r.data.taskId) };
 
     // Event ids follow time across all findings, as the append-only log would have them.
     events.sort((a, b) => a.at.localeCompare(b.at) || a.order - b.order || a.findingId - b.findingId);
@@ -406,11 +585,13 @@ export async function seedSampleFindings(
 
     await queryRows(
       tx,
-      sql`update findings f set state = r ->> 'state', verifying_department_id = (r ->> 'verifyingDepartmentId')::int,
-                 lead_department_id = (r ->> 'leadDepartmentId')::int, accepting_department_id = (r ->> 'acceptingDepartmentId')::int,
-                 measures = case when json_typeof(r -> 'measures') = 'array' then (r -> 'measures')::jsonb end,
-                 deadline = (r ->> 'deadline')::date,
-                 closing_ticks = case when json_typeof(r -> 'ticks') = 'array' then (r -> 'ticks')::jsonb end,
+      sql`update findings f set state = r ->> 'state', round = (r ->> 'round')::int,
+                 verifying_department_id = (r ->> 'verifyingDepartmentId')::int, verification_outcome = r ->> 'verificationOutcome',
+                 lead_department_id = (r ->> 'leadDepartmentId')::int, drafter_department_id = (r ->> 'drafterDepartmentId')::int,
+                 accepting_department_id = (r ->> 'acceptingDepartmentId')::int, plan_due_on = (r ->> 'planDueOn')::date,
+                 deadline = (r ->> 'deadline')::date, acceptance_level = r ->> 'acceptanceLevel',
+                 publicity_start_on = (r ->> 'publicityStartOn')::date, publicity_end_on = (r ->> 'publicityEndOn')::date,
+                 publicity_notice = r ->> 'publicityNotice', closed_on = (r ->> 'closedOn')::date, closing_document_no = r ->> 'closingDocumentNo',
                  version = (r ->> 'version')::int, updated_at = (r ->> 'updatedAt')::timestamptz
           from json_array_elements(${JSON.stringify(finals)}::json) r
           where f.id = (r ->> 'id')::int`,
@@ -422,15 +603,15 @@ export async function seedSampleFindings(
             select (r ->> 'findingId')::int, (r ->> 'departmentId')::int from json_array_elements(${JSON.stringify(cooperators)}::json) r`,
       );
     }
-    tasks.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.findingId - b.findingId);
     if (tasks.length) {
+      const taskRows = tasks.map((t, i) => ({ ...t, id: taskIds[i] }));
       await queryRows(
         tx,
-        sql`insert into tasks (kind, finding_id, department_id, due_on, status, created_by, created_at, updated_at, closed_at, version)
-            select r ->> 'kind', (r ->> 'findingId')::int, (r ->> 'departmentId')::int, (r ->> 'dueOn')::date, r ->> 'status',
-                   (r ->> 'createdBy')::int, (r ->> 'createdAt')::timestamptz, (r ->> 'updatedAt')::timestamptz,
+        sql`insert into tasks (id, kind, finding_id, department_id, due_on, status, instruction, cancel_reason, created_by, created_at, updated_at, closed_at, version)
+            select (r ->> 'id')::int, r ->> 'kind', (r ->> 'findingId')::int, (r ->> 'departmentId')::int, (r ->> 'dueOn')::date, r ->> 'status',
+                   r ->> 'instruction', r ->> 'cancelReason', (r ->> 'createdBy')::int, (r ->> 'createdAt')::timestamptz, (r ->> 'updatedAt')::timestamptz,
                    (r ->> 'closedAt')::timestamptz, (r ->> 'version')::int
-            from json_array_elements(${JSON.stringify(tasks)}::json) with ordinality as x(r, n)
+            from json_array_elements(${JSON.stringify(taskRows)}::json) with ordinality as x(r, n)
             order by n`,
       );
     }
@@ -463,16 +644,58 @@ export async function seedSampleFindings(
                  case when json_typeof(r -> 'after') = 'object' then (r -> 'after')::jsonb end, null
           from json_array_elements(${JSON.stringify(eventRows)}::json) r`,
     );
-    // Each closing frozen as the API freezes it, after the evidence it cites exists.
+    // Sub-step records in the order they were written (ids from the table's sequence), each with the event of its step.
+    records.sort((a, b) => a.at.localeCompare(b.at) || a.findingId - b.findingId);
+    const recordIds = await nextIds(tx, 'finding_records', records.length);
+    records.forEach((r, i) => (r.id = recordIds[i]));
+    if (records.length) {
+      const recordRows = records.map((r) => ({ id: r.id, findingId: r.findingId, kind: r.kind, round: r.round, departmentId: r.departmentId, data: r.data, createdBy: r.createdBy, at: r.at, eventId: eventIdOf.get(r.event) }));
+      await queryRows(
+        tx,
+        sql`insert into finding_records (id, finding_id, kind, round, department_id, data, created_by, created_at, event_id)
+            select (r ->> 'id')::int, (r ->> 'findingId')::int, r ->> 'kind', (r ->> 'round')::int, (r ->> 'departmentId')::int, (r -> 'data')::jsonb,
+                   (r ->> 'createdBy')::int, (r ->> 'at')::timestamptz, (r ->> 'eventId')::bigint
+            from json_array_elements(${JSON.stringify(recordRows)}::json) r`,
+      );
+    }
+    await linkDeterminations(tx, determinations.map((d) => ({ findingId: d.findingId, fact: d.fact, at: d.at, eventId: eventIdOf.get(d.event)! })));
+    // Each closing frozen as the API freezes it (transitions.service.ts), from the records written up to it.
     for (const c of closures) {
-      await queryRows(tx, closureInsert({ findingId: c.findingId, eventId: eventIdOf.get(c.event)!, at: c.at, closedBy: { userId: c.closedBy.id, username: c.closedBy.username }, closing: c.closing, ticks: c.ticks, reopenedAt: c.reopenedAt }));
+      const f = c.finding;
+      const upToClose = records.filter((r) => r.findingId === f.id && r.at <= c.at);
+      const lastAcceptance = upToClose.findLast((r) => r.kind === 'acceptance' && r.round === f.round);
+      const ticks = ((lastAcceptance?.data.ticks as ClosingTick[] | undefined) ?? []).map((t) => ({ code: t.code, evidenceIds: t.evidenceIds }));
+      const record = { rule: c.rule, ...chainView(f, upToClose, departments, sampleChainConfig.acceptanceLevels), closedOn: f.closedOn, closingDocumentNo: f.closingDocumentNo };
+      const closedBy = { userId: c.closedBy.id, username: c.closedBy.username };
+      await queryRows(tx, closureInsert({ findingId: f.id, eventId: eventIdOf.get(c.event)!, at: c.at, closedBy, rule: c.rule, ticks, record, reopenedAt: c.reopenedAt }));
     }
     return { seeded: true, findings: inserted.length };
   });
 }
 
+
+/** Stores a determination as the rules module does, on its historical date; the event is linked once it has an id. */
+async function insertDetermination(tx: Executor, findingId: number, d: { fact: string; value: string; basis: string }, by: number, at: string): Promise<void> {
+  await queryRows(
+    tx,
+    sql`insert into finding_determinations (finding_id, fact, value, basis, determined_by, determined_at)
+        values (${findingId}, ${d.fact}, ${d.value}, ${d.basis}, ${by}, ${at}::timestamptz)`,
+  );
+}
+
+/** Links each stored determination to the event of the step that made it. */
+async function linkDeterminations(tx: Executor, links: { findingId: number; fact: string; at: string; eventId: number }[]): Promise<void> {
+  if (!links.length) return;
+  await queryRows(
+    tx,
+    sql`update finding_determinations d set event_id = (r ->> 'eventId')::bigint
+        from json_array_elements(${JSON.stringify(links)}::json) r
+        where d.finding_id = (r ->> 'findingId')::int and d.fact = r ->> 'fact' and d.determined_at = (r ->> 'at')::timestamptz`,
+  );
+}
+
 /** Reserves `n` ids of a table's serial column, ascending. */
-async function nextIds(tx: Executor, table: 'attachments' | 'events', n: number): Promise<number[]> {
+async function nextIds(tx: Executor, table: 'attachments' | 'events' | 'tasks' | 'finding_records', n: number): Promise<number[]> {
   if (n === 0) return [];
   const rows = await queryRows<{ id: number }>(tx, sql`select nextval(pg_get_serial_sequence(${table}, 'id')) as id from generate_series(1, ${n}) order by 1`);
   return rows.map((r) => Number(r.id));

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import { hashPassword } from '../features/auth/passwords.ts';
 import { recordEvent } from '../lib/audit.ts';
+import type { Role } from '../lib/vocabulary.ts';
 import { queryRows, resultRows, type Database } from './backend.ts';
 
 export const sampleDir = fileURLToPath(new URL('../../data/sample/', import.meta.url));
@@ -55,8 +56,8 @@ export async function seedSampleData(database: Database): Promise<SeedResult> {
            lateral (select f -> 'properties' as p) props`);
 
     await exec(sql`
-      insert into departments (code, name_zh, name_en, kind, county_code)
-      select d ->> 'code', d ->> 'nameZh', d ->> 'nameEn', d ->> 'kind', d ->> 'county'
+      insert into departments (code, name_zh, name_en, kind, level, county_code)
+      select d ->> 'code', d ->> 'nameZh', d ->> 'nameEn', d ->> 'kind', d ->> 'level', d ->> 'county'
       from json_array_elements(${text['departments.json']}::json) d`);
     await exec(sql`
       update departments child set parent_id = parent.id
@@ -79,9 +80,16 @@ export async function seedSampleData(database: Database): Promise<SeedResult> {
       from json_array_elements(${text['areas.geojson']}::json -> 'features') f,
            lateral (select f -> 'properties' as p) props`);
 
+    // Each area's management body is a department of its own (departments.json names its area).
     await exec(sql`
-      insert into area_zones (area_id, scheme, zone, geom)
-      select a.id, p ->> 'scheme', p ->> 'zone', ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f ->> 'geometry'), 4326))
+      update protected_areas a set managing_department_id = dep.id, managing_body = dep.name_zh
+      from json_array_elements(${text['departments.json']}::json) d
+      join departments dep on dep.code = d ->> 'code'
+      where a.code = d ->> 'area'`);
+
+    await exec(sql`
+      insert into area_zones (area_id, scheme, zone, source, geom)
+      select a.id, p ->> 'scheme', p ->> 'zone', p ->> 'source', ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(f ->> 'geometry'), 4326))
       from json_array_elements(${text['zones.geojson']}::json -> 'features') f
       cross join lateral (select f -> 'properties' as p) props
       join protected_areas a on a.code = p ->> 'areaCode'`);
@@ -105,8 +113,29 @@ export async function seedSampleData(database: Database): Promise<SeedResult> {
   });
 }
 
-/** The demo accounts of the sample data: one per role, in the departments the README names. */
-export const demoAccounts = [
+/** A department as data/sample/departments.json lists it. */
+export interface SampleDepartment {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  kind: string;
+  level: string;
+  parent: string | null;
+  county: string | null;
+  /** Code of the protected area a management body runs. */
+  area?: string;
+}
+
+/** A demo account: its department by code. */
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  role: Role;
+  department: string | null;
+}
+
+/** The demo accounts the README names: one per role, and the officers of the city bureaus and of Linqu. */
+export const namedDemoAccounts: readonly DemoAccount[] = [
   { username: 'admin', displayName: '系统管理员', role: 'admin', department: null },
   { username: 'coord', displayName: '联合执法协调员', role: 'coordinator', department: 'eco' },
   { username: 'eco', displayName: '市生态环境局执法人员', role: 'officer', department: 'eco' },
@@ -114,14 +143,31 @@ export const demoAccounts = [
   { username: 'lq', displayName: '临朐分局执法人员', role: 'officer', department: 'eco-linqu' },
   { username: 'insp', displayName: '巡查员', role: 'inspector', department: 'eco' },
   { username: 'viewer', displayName: '只读用户', role: 'viewer', department: null },
-] as const;
+];
+
+/**
+ * Every demo account: the named ones, then one officer for each other department, its username the
+ * department's code (`gov-linqu`, `water`, `mb-wf-pa-01`), so every party of the chain can be played.
+ */
+export function demoAccountsFor(departments: readonly Pick<SampleDepartment, 'code' | 'nameZh'>[]): DemoAccount[] {
+  const staffed = new Set(namedDemoAccounts.filter((a) => a.role === 'officer').map((a) => a.department));
+  const officers = departments
+    .filter((d) => !staffed.has(d.code))
+    .map((d): DemoAccount => ({ username: d.code, displayName: `${d.nameZh}工作人员`, role: 'officer', department: d.code }));
+  return [...namedDemoAccounts, ...officers];
+}
+
+/** The sample departments (data/sample/departments.json). */
+export async function sampleDepartments(): Promise<SampleDepartment[]> {
+  return JSON.parse(await readFile(sampleDir + 'departments.json', 'utf8')) as SampleDepartment[];
+}
 
 /** Creates the demo accounts that do not exist yet, all with one password; returns the names created. */
 export async function seedDemoAccounts(database: Database, password: string): Promise<string[]> {
   const existing = new Set(
     (await database.rows<{ username: string }>(sql`select username from users`)).map((r) => r.username),
   );
-  const missing = demoAccounts.filter((a) => !existing.has(a.username));
+  const missing = demoAccountsFor(await sampleDepartments()).filter((a) => !existing.has(a.username));
   if (missing.length === 0) return [];
   const hash = await hashPassword(password);
   await database.db.transaction(async (tx) => {

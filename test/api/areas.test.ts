@@ -153,10 +153,10 @@ describeEachBackend('GET /api/areas/:code', (ctx) => {
   });
 
   it('gives no zones and no overlaps where there are none', async () => {
-    const { body } = await get('/api/areas/WF-PA-42');
+    const { body } = await get('/api/areas/WF-PA-41');
     expect(body.zones).toEqual({ type: 'FeatureCollection', features: [] });
     expect(body.overlaps).toEqual([]);
-    expect(body.publishedPoint).toEqual([118.48, 36.66]);
+    expect(body.publishedPoint).toEqual([118.82, 36.55]);
   });
 
   it('answers 404 with the standard body for an unknown code', async () => {

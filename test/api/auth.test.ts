@@ -25,7 +25,7 @@ describeEachBackend('signing in and out', (ctx) => {
     expect(me).toEqual({
       user: { id: expect.any(Number), username: 'coord', displayName: '联合执法协调员', role: 'coordinator', active: true },
       department: { id: expect.any(Number), code: 'eco', nameZh: '潍坊市生态环境局', nameEn: 'Weifang Municipal Bureau of Ecology and Environment' },
-      permissions: ['read', 'findings.record', 'findings.assign', 'findings.accept', 'tasks.work', 'inspections.record'],
+      permissions: ['read', 'findings.record', 'findings.assign', 'findings.accept', 'tasks.work', 'inspections.record', 'rules.review'],
       timeZone: 'Asia/Shanghai',
     });
     const again = await client(ctx().app, sessionCookie(res))('/api/auth/me');

@@ -6,18 +6,21 @@
  */
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { z } from 'zod';
 import { createApp } from '../../server/app.ts';
 import type { Database } from '../../server/db/backend.ts';
 import { routeAccess } from '../../server/features/auth/access.ts';
 import { rolePermissions } from '../../server/features/auth/roles.ts';
-import { transitionBody, transitions } from '../../server/features/findings/workflow.ts';
+import { actionBodies, actionNames, actionStates, transitionBody, type ActionName } from '../../server/features/findings/workflow.ts';
+import { addDays, today as todayIn } from '../../server/lib/clock.ts';
 import { createLogger } from '../../server/lib/log.ts';
+import { sweepSupervision } from '../../server/features/supervision/supervision.service.ts';
 import { uploadLimit } from '../../server/lib/uploads.ts';
 import { routeSchemas } from '../../server/lib/validate.ts';
 import {
   anyField,
+  chainLists,
   cursorOf,
   dateLike,
   geometryLike,
@@ -34,6 +37,10 @@ import {
 } from '../helpers/bad-input-corpus.ts';
 import { client, SAME_ORIGIN, signIn } from '../helpers/auth.ts';
 import { describeEachBackend, testConfig } from '../helpers/backends.ts';
+import { Chain, realToday } from '../helpers/chain.ts';
+
+// Walks past observation periods and the 公示 move the server's "today" (test/helpers/today.ts).
+vi.mock('../../server/lib/clock.ts', async (original) => (await import('../helpers/today.ts')).movableClock(await original()));
 
 type App = ReturnType<typeof createApp>;
 
@@ -78,8 +85,13 @@ function routeSpecs(app: App): RouteSpec[] {
 // Routes are static: read them from an app that is never asked to reach its database.
 const specs = routeSpecs(createApp({ database: null as unknown as Database, config: testConfig(), log: createLogger('silent') }));
 
+/** The chain action whose request body this object schema is. */
+const actionOf = (body: z.ZodObject): ActionName | undefined => actionNames.find((a) => objectsOf(actionBodies[a]).includes(body));
+
 /** Tables behind path parameters that do not name their table by the path segment before them. */
 const paramTables: Record<string, string> = { trackId: 'inspection_tracks' };
+/** Tables behind path segments that are not their table's name (a clue is a finding in state `clue`). */
+const segmentTables: Record<string, string> = { clues: 'clues', notices: 'supervision_notices', 'rule-changes': 'rule_changes' };
 
 const hasCjk = (s: string) => /[\u4e00-\u9fff]/.test(s);
 
@@ -138,47 +150,58 @@ describeEachBackend('bad input never gives a 5xx', (ctx) => {
     return form;
   };
 
-  const unreachable = new Map<string, number>();
+  const chain = new Chain(ctx);
+  const made = new Map<string, Promise<number | null>>();
   /**
-   * A finding in `state`, made through the API when the database has none: recorded, then moved
-   * along the coordinator's steps of the workflow with sample bodies.
+   * A finding in `state`, made through the API when the database has none: walked along the chain by
+   * each party (test/helpers/chain.ts), a dismissal by its verifying department. Made once per state.
    */
   async function findingIn(state: string): Promise<number | null> {
     const existing = await one(sql`select max(id) as v from findings where deleted_at is null and state = ${state}`);
     if (existing) return existing;
-    // A state the coordinator's sample steps cannot reach is tried once; the requests then get a 409.
-    if (unreachable.has(state)) return unreachable.get(state)!;
-    const as = await coordinator();
-    const created = await as('/api/findings', { json: bodyOf('POST /api/findings') });
-    if (created.status !== 201) return null;
-    const id = ((await created.json()) as { id: number }).id;
-    for (const next of ['verifying', 'confirmed', 'rectifying', 'pending_acceptance']) {
-      if ((await one(sql`select 1 as v from findings where id = ${id} and state = ${state}`)) !== null) break;
-      const rule = transitions.find((t) => t.to === next && t.who.includes('coordinator'))!;
-      const version = await one(sql`select version as v from findings where id = ${id}`);
-      const body = sampleObject(rule.body as z.ZodObject);
-      if ('evidenceIds' in (rule.body as z.ZodObject).shape) {
-        const added = await ctx().app.request(`/api/findings/${id}/attachments`, {
-          method: 'POST',
-          headers: { origin: SAME_ORIGIN, cookie: await coordCookie() },
-          body: upload('evidence.pdf', 'application/pdf', `%PDF-1.4\n% evidence for ${next}\n%%EOF\n`),
-        });
-        if (added.ok) body.evidenceIds = [((await added.json()) as { id: number }).id];
-      }
-      if ((await as(`/api/findings/${id}/transitions`, { json: { ...body, version } })).status !== 200) break;
+    if (!made.has(state)) {
+      made.set(
+        state,
+        (async () => {
+          try {
+            if (state !== 'dismissed') return (await chain.walkTo(state, { title: `坏输入样本 ${state}` })).finding.id;
+            const { finding, parties } = await chain.walkTo('verifying', { title: '坏输入样本 dismissed' });
+            const verifier = await chain.account(parties.verifying);
+            const evidence = await chain.upload(verifier, finding.id);
+            return (await chain.step(verifier, finding.id, 'dismiss', { outcome: 'not_true', reason: '经核查不属实', evidenceIds: [evidence] })).id;
+          } finally {
+            // The walk moves "today" past observation periods and the 公示; the corpus runs on the real clock.
+            realToday();
+          }
+        })(),
+      );
     }
-    if ((await one(sql`select 1 as v from findings where id = ${id} and state = ${state}`)) === null) unreachable.set(state, id);
-    return id;
+    return made.get(state)!;
   }
 
   /** Some row of a table the corpus needs and the seeded database lacks, made through the API. */
   async function ensureRow(table: string): Promise<number | null> {
+    if (table === 'clues') return findingIn('clue');
     const existing = await one(sql`select max(id) as v from ${sql.identifier(table)}`);
     if (existing) return existing;
     const as = await coordinator();
     if (table === 'findings') return findingIn('clue');
     if (table === 'tasks') return (await findingIn('verifying')) && one(sql`select max(id) as v from tasks`);
     if (table === 'attachments') return (await findingIn('pending_acceptance')) && one(sql`select max(id) as v from attachments`);
+    if (table === 'rule_changes') {
+      // Proposing a change is an admin's; the review route is then tried on it.
+      const rule = await one(sql`select min(id) as v from rules`);
+      const admin = client(ctx().app, await signIn(ctx().app, 'admin'));
+      const res = await admin(`/api/rules/${rule}/changes`, { json: bodyOf('POST /api/rules/:id/changes') });
+      return res.status === 201 ? ((await res.json()) as { id: number }).id : null;
+    }
+    if (table === 'supervision_notices') {
+      // A rectification 40 days past its deadline, and the sweep the server runs hourly issues its 通报.
+      const { finding } = await chain.walkTo('rectifying', { title: '坏输入样本 督办' });
+      await db().rows(sql`update findings set deadline = ${addDays(todayIn(), -40)} where id = ${finding.id}`);
+      await sweepSupervision(db(), testConfig(), new Date());
+      return one(sql`select max(id) as v from supervision_notices`);
+    }
     if (table === 'inspections') {
       const res = await as('/api/inspections', { json: bodyOf('POST /api/inspections') });
       return res.status === 201 ? ((await res.json()) as { id: number }).id : null;
@@ -205,10 +228,11 @@ describeEachBackend('bad input never gives a 5xx', (ctx) => {
         out[name] = 'WF-PA-01';
         continue;
       }
-      const table = paramTables[name] ?? segments[segments.indexOf(`:${name}`) - 1];
-      // A transition is tried on a finding in a state it can leave, so its body reaches the workflow.
-      const rule = body && spec.key === 'POST /api/findings/:id/transitions' ? transitions.filter((t) => t.body === body) : [];
-      const id = rule.length ? await findingIn(rule[0].from) : await ensureRow(table);
+      const segment = segments[segments.indexOf(`:${name}`) - 1];
+      const table = paramTables[name] ?? segmentTables[segment] ?? segment;
+      // An action is tried on a finding in a state it can be taken from, so its body reaches the workflow.
+      const action = body && spec.key === 'POST /api/findings/:id/transitions' ? actionOf(body) : undefined;
+      const id = action ? await findingIn(actionStates[action][0]) : await ensureRow(table);
       out[name] = String(id ?? 1);
     }
     return out;
@@ -217,7 +241,10 @@ describeEachBackend('bad input never gives a 5xx', (ctx) => {
   /** The current optimistic-lock version of the row the path names. */
   async function currentVersion(spec: RouteSpec, params: Record<string, string>): Promise<number> {
     if (!params.id) return 1;
-    const table = spec.path.split('/')[2];
+    const segments = spec.path.split('/');
+    const segment = segments[segments.indexOf(':id') - 1];
+    // A clue's version is its finding's.
+    const table = segment === 'clues' ? 'findings' : (segmentTables[segment] ?? segment);
     return (await one(sql`select version as v from ${sql.identifier(table)} where id = ${Number(params.id)}`).catch(() => null)) ?? 1;
   }
 
@@ -229,12 +256,15 @@ describeEachBackend('bad input never gives a 5xx', (ctx) => {
     return ctx().app.request(url, { method: spec.method, headers, body: init.body });
   }
 
-  it('has records in the states the corpus needs, made through the API', async () => {
-    for (const state of ['clue', 'verifying', 'confirmed', 'rectifying', 'pending_acceptance']) {
-      expect(await findingIn(state), state).toEqual(expect.any(Number));
-      expect(unreachable.has(state), state).toBe(false);
+  it('has records in the states the corpus needs, made through the API', { timeout: 600_000 }, async () => {
+    const states = [...new Set(actionNames.map((a) => actionStates[a][0]))];
+    expect(states.sort()).toEqual(['closed', 'clue', 'confirmed', 'dismissed', 'pending_acceptance', 'planning', 'publicising', 'rectifying', 'verifying']);
+    for (const state of states) {
+      const id = await findingIn(state);
+      expect(id, state).toEqual(expect.any(Number));
+      expect(await one(sql`select 1 as v from findings where id = ${id} and state = ${state}`), state).toBe(1);
     }
-    for (const table of ['tasks', 'attachments', 'inspections', 'inspection_tracks']) expect(await ensureRow(table), table).toEqual(expect.any(Number));
+    for (const table of ['tasks', 'attachments', 'inspections', 'inspection_tracks', 'clues', 'rule_changes', 'supervision_notices']) expect(await ensureRow(table), table).toEqual(expect.any(Number));
   });
 
   for (const spec of specs) {
@@ -293,7 +323,7 @@ describeEachBackend('bad input never gives a 5xx', (ctx) => {
       for (const body of spec.bodies) {
         for (const [field, schema] of Object.entries(body.shape as Record<string, z.ZodType>)) {
           const kind = kindOf(schema);
-          const values = [...anyField, ...(kind === 'string' ? dateLike : []), ...(kind === 'structured' ? geometryLike : [])];
+          const values = [...anyField, ...(kind === 'string' ? dateLike : []), ...(kind === 'structured' ? [...geometryLike, ...chainLists] : [])];
           for (const bad of values) {
             const params = await sampleParams(spec, body);
             const text = bodyWith(await baseBody(body, params), field, bad);

@@ -7,6 +7,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { addDays, today as todayIn } from '../../server/lib/clock.ts';
+import { SAME_ORIGIN, signIn } from '../helpers/auth.ts';
+import { jpeg } from '../helpers/chain.ts';
 import { departmentIds, pointInside } from '../helpers/places.ts';
 import { describeEachBackend, type TestContext } from '../helpers/backends.ts';
 
@@ -22,6 +24,12 @@ describeEachBackend('concurrent edits', (ctx) => {
     ids = await departmentIds(ctx().database, ['eco', 'nr', 'water', 'eco-linqu']);
     insideXiashan = await pointInside(ctx().database, 'WF-PA-15');
   });
+
+  const uploadAs = async (username: string, findingId: number) => {
+    const form = new FormData();
+    form.set('file', new File([jpeg()], '现场.jpg'));
+    return ctx().app.request(`/api/findings/${findingId}/attachments`, { method: 'POST', body: form, headers: { cookie: await signIn(ctx().app, username), origin: SAME_ORIGIN } });
+  };
 
   const eventsOf = (entity: string, id: number, action: string) =>
     ctx().database.rows<AuditEvent>(sql`select before, after from events where entity = ${entity} and entity_id = ${String(id)} and action = ${action} order by id`);
@@ -86,7 +94,7 @@ describeEachBackend('concurrent edits', (ctx) => {
     }
   });
 
-  it('tasks: one of two notes wins and its event has the note it replaced', async () => {
+  it('tasks: one of two replies wins and its event has the reply it replaced', async () => {
     const coord = await ctx().as('coord');
     const lq = await ctx().as('lq');
     const finding = await (
@@ -94,24 +102,25 @@ describeEachBackend('concurrent edits', (ctx) => {
         json: { title: '并发 任务', category: 'mining', source: 'patrol', description: '任务并发', discoveredAt: '2026-05-20', geometry: { type: 'Point', coordinates: insideXiashan } },
       })
     ).json();
-    const task = await (await coord(`/api/findings/${finding.id}/tasks`, { json: { kind: 'inspect', departmentId: ids['eco-linqu'], dueOn: addDays(todayIn(), 7), note: '初始' } })).json();
-    let current = { version: task.version as number, note: '初始' };
+    const task = await (await coord(`/api/findings/${finding.id}/tasks`, { json: { kind: 'inspect', departmentId: ids['eco-linqu'], dueOn: addDays(todayIn(), 7), instruction: '请复查' } })).json();
+    let current = { version: task.version as number, reply: null as string | null };
     for (let i = 0; i < RACES; i++) {
       const { row, winner } = await race(
         `/api/tasks/${task.id}`,
         current.version,
         new RegExp(`编号为 ${task.id} 的任务`),
-        { as: coord, body: { note: `协调员备注 ${i}` } },
-        { as: lq, body: { note: `临朐备注 ${i}`, status: 'in_progress' } },
+        { as: coord, body: { action: 'reply', reply: `协调员回复 ${i}` } },
+        { as: lq, body: { action: 'reply', reply: `临朐回复 ${i}` } },
       );
-      const [stored] = await ctx().database.rows<{ note: string; version: number; status: string }>(sql`select note, version, status from tasks where id = ${task.id}`);
-      expect({ note: stored.note, version: stored.version }).toEqual({ note: winner.note, version: current.version + 1 });
-      expect(row.note).toBe(winner.note);
-      const events = await eventsOf('task', task.id, 'task.updated');
+      const [stored] = await ctx().database.rows<{ reply: string; instruction: string; version: number }>(sql`select reply, instruction, version from tasks where id = ${task.id}`);
+      // The reply never overwrites the coordinator's instruction.
+      expect(stored).toEqual({ reply: winner.reply, instruction: '请复查', version: current.version + 1 });
+      expect(row.reply).toBe(winner.reply);
+      const events = await eventsOf('task', task.id, 'task.reply');
       expect(events).toHaveLength(i + 1);
-      expect(events[i].before).toMatchObject({ note: current.note });
-      expect(events[i].after).toMatchObject({ note: winner.note });
-      current = { version: row.version, note: String(winner.note) };
+      expect(events[i].before).toMatchObject({ reply: current.reply });
+      expect(events[i].after).toMatchObject({ reply: winner.reply });
+      current = { version: row.version, reply: String(winner.reply) };
     }
   });
 
@@ -124,17 +133,18 @@ describeEachBackend('concurrent edits', (ctx) => {
           json: { title: `并发 核查 ${i}`, category: 'mining', source: 'patrol', description: '核查并发', discoveredAt: '2026-05-20', geometry: { type: 'Point', coordinates: insideXiashan } },
         })
       ).json();
-      f = await (await coord(`/api/findings/${f.id}/transitions`, { json: { to: 'verifying', version: f.version, verifyingDepartmentId: ids.nr, dueDate: addDays(todayIn(), 10) } })).json();
+      f = await (await coord(`/api/findings/${f.id}/transitions`, { json: { action: 'dispatch', version: f.version, verifyingDepartmentId: ids.nr, dueDate: addDays(todayIn(), 10) } })).json();
       const [task] = (await (await coord(`/api/tasks?finding=${f.id}`)).json()).tasks;
+      const evidence = await (await uploadAs('nr', f.id)).json();
       const [edit, step] = await Promise.all([
-        nr(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: task.version, status: 'in_progress', note: '已到现场' } }),
-        nr(`/api/findings/${f.id}/transitions`, { json: { to: 'confirmed', version: f.version, note: '属实' } }),
+        nr(`/api/tasks/${task.id}`, { method: 'PATCH', json: { version: task.version, action: 'reply', reply: '已到现场' } }),
+        nr(`/api/findings/${f.id}/transitions`, { json: { action: 'confirm', version: f.version, outcome: 'illegal', conclusion: '属实', evidenceIds: [evidence.id] } }),
       ]);
       expect(step.status).toBe(200);
       expect([200, 409]).toContain(edit.status);
-      const [stored] = await ctx().database.rows<{ status: string; version: number; note: string | null }>(sql`select status, version, note from tasks where id = ${task.id}`);
+      const [stored] = await ctx().database.rows<{ status: string; version: number; reply: string | null }>(sql`select status, version, reply from tasks where id = ${task.id}`);
       // Whichever came first, the step's close is the last word; an edit after it is refused.
-      expect(stored).toEqual(edit.status === 200 ? { status: 'done', version: task.version + 2, note: '已到现场' } : { status: 'done', version: task.version + 1, note: null });
+      expect(stored).toEqual(edit.status === 200 ? { status: 'done', version: task.version + 2, reply: '已到现场' } : { status: 'done', version: task.version + 1, reply: null });
     }
   });
 

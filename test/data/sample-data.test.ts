@@ -58,10 +58,10 @@ describeEachBackend('sample data', (ctx) => {
     expect(pairs.map((p) => key(p.a, p.b)).sort()).toEqual(sharedGround.map(([a, b]) => key(a, b)).sort());
   });
 
-  it('gives the two nature reserves and the marine special area nested zones that partition them', async () => {
+  it('gives one area of each category schematic zones of its own scheme that partition it', async () => {
     const zones = await rows<{ code: string; zones: string; inside: boolean; covers: boolean; overlap_ha: number }>(sql`
       select a.code,
-             string_agg(z.zone, ',' order by array_position(array['core','buffer','experimental'], z.zone)) as zones,
+             string_agg(z.scheme || ':' || z.zone, ',' order by zone_strictness(z.scheme, z.zone)) as zones,
              bool_and(ST_CoveredBy(z.geom, ST_Buffer(a.geom, 0.000001))) as inside,
              abs(ST_Area(ST_Union(z.geom)::geography) - ST_Area(a.geom::geography)) < 1000 as covers,
              coalesce((select sum(ST_Area(ST_Intersection(z1.geom, z2.geom)::geography)) / 10000
@@ -69,15 +69,20 @@ describeEachBackend('sample data', (ctx) => {
                        where z1.area_id = a.id), 0)::float8 as overlap_ha
       from protected_areas a join area_zones z on z.area_id = a.id
       group by a.id, a.code order by a.code`);
+    const schemes: Record<string, string> = {
+      'WF-PA-01': 'legacy:core,legacy:buffer,legacy:experimental',
+      'WF-PA-02': 'legacy:core,legacy:buffer,legacy:experimental',
+      'WF-PA-03': 'marine:key_protection,marine:resource_restoration,marine:moderate_use',
+      'WF-PA-05': 'forest_park:core_scenic,forest_park:eco_conservation,forest_park:general_recreation,forest_park:management_service',
+      'WF-PA-17': 'wetland_park:wetland_conservation,wetland_park:restoration_rebuild,wetland_park:rational_use',
+      'WF-PA-38': 'geopark:grade_special,geopark:grade_1,geopark:grade_2,geopark:grade_3',
+      'WF-PA-42': 'scenic_area:grade_special,scenic_area:grade_1,scenic_area:grade_2,scenic_area:grade_3',
+    };
     expect(zones.map((z) => ({ ...z, overlap_ha: z.overlap_ha < 0.01 }))).toEqual(
-      ['WF-PA-01', 'WF-PA-02', 'WF-PA-03'].map((code) => ({
-        code,
-        zones: 'core,buffer,experimental',
-        inside: true,
-        covers: true,
-        overlap_ha: true,
-      })),
+      Object.entries(schemes).map(([code, list]) => ({ code, zones: list, inside: true, covers: true, overlap_ha: true })),
     );
+    const [labelled] = await rows<{ unlabelled: number }>(sql`select count(*)::int as unlabelled from area_zones where source is null or source not like '示意分区：%'`);
+    expect(labelled.unlabelled).toBe(0);
   });
 
   it('keeps the reference attributes and provenance of every area', async () => {

@@ -4,6 +4,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sampleDepartments from '../../data/sample/departments.json' with { type: 'json' };
+import { demoAccountsFor } from '../../server/db/seed.ts';
 import { DEMO_PASSWORD_FOR_TESTS } from '../helpers/backends.ts';
 import {
   launchBrowser,
@@ -18,7 +20,8 @@ import {
   type Portal,
 } from './support.ts';
 
-const DEMO_USERNAMES = ['admin', 'coord', 'eco', 'insp', 'lq', 'nr', 'viewer'];
+// Every demo account: one per role, and an officer for each other sample department.
+const DEMO_USERNAMES = demoAccountsFor(sampleDepartments).map((a) => a.username);
 
 describe.skipIf(skipReason !== null)(skipReason ? `signing in — skipped: ${skipReason}` : 'signing in and the admin pages', () => {
   let portal: Portal;
@@ -143,7 +146,7 @@ describe.skipIf(skipReason !== null)(skipReason ? `signing in — skipped: ${ski
     await page.waitForURL(url('/admin/users'));
     const rows = page.locator('[data-testid="users-table"] tbody tr');
     await expect.poll(() => rows.count()).toBe(DEMO_USERNAMES.length);
-    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-username')))).toEqual(DEMO_USERNAMES);
+    expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-username')))).sort()).toEqual([...DEMO_USERNAMES].sort());
     expect(await page.locator('tr[data-username="lq"]').textContent()).toContain('潍坊市生态环境局临朐分局');
 
     // A username that exists: the server's 409 is shown next to the username field.

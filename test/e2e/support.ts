@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../server/app.ts';
+import type { Config } from '../../server/config.ts';
+import type { Database } from '../../server/db/backend.ts';
 import { createLogger } from '../../server/lib/log.ts';
 import { chromiumArgs, findChromium } from '../helpers/chromium.ts';
 import { DEMO_PASSWORD_FOR_TESTS, freshPglite, testConfig } from '../helpers/backends.ts';
@@ -17,18 +19,21 @@ export const skipReason = chromiumPath ? null : `no Chromium at ${process.env.CH
 /** The portal served on a free local port, with its own database. */
 export interface Portal {
   base: string;
+  /** The portal's database, for a test that must find a place or a row to start from. */
+  database: Database;
   close(): Promise<void>;
 }
 
-/** Serves the app (API and built web app) on a fresh copy of the seeded database. */
-export async function startPortal(): Promise<Portal> {
+/** Serves the app (API and built web app) on a fresh copy of the seeded database, with config overrides. */
+export async function startPortal(overrides: Partial<Config> = {}): Promise<Portal> {
   const { database, dispose } = await freshPglite();
-  const app = createApp({ database, config: testConfig(), log: createLogger('silent') });
+  const app = createApp({ database, config: testConfig(overrides), log: createLogger('silent') });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    database,
     close: async () => {
       await new Promise((r) => server.close(r));
       await dispose();
@@ -64,11 +69,11 @@ export interface ConsoleError {
 
 /** A request the test makes fail on purpose, which Chromium logs as a console error. */
 export interface ExpectedFailure {
-  status: 401 | 403 | 409 | 429;
+  status: 400 | 401 | 403 | 409 | 429;
   url: string;
 }
 
-const reasons: Record<ExpectedFailure['status'], string> = { 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict', 429: 'Too Many Requests' };
+const reasons: Record<ExpectedFailure['status'], string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 409: 'Conflict', 429: 'Too Many Requests' };
 
 /**
  * The errors a page logged, less those the test expects: each expected entry excuses exactly one

@@ -59,7 +59,19 @@ const pgUrl = process.env.TEST_DATABASE_URL;
 
 /** Declares `suite` once per backend; the PostgreSQL run is reported as skipped, with why, when no URL is set. */
 export function describeEachBackend(title: string, suite: (ctx: () => TestContext) => void) {
-  const backends: { kind: BackendKind; label: string; skipReason: string | null; open: () => ReturnType<typeof freshPglite> }[] = [
+  describeOn(['pglite', 'postgres'], title, suite);
+}
+
+/**
+ * Declares `suite` on PostgreSQL only (a pool of four connections), for races PGlite's one connection
+ * cannot have; reported as skipped, with why, when no URL is set.
+ */
+export function describeOnPostgres(title: string, suite: (ctx: () => TestContext) => void) {
+  describeOn(['postgres'], title, suite);
+}
+
+function describeOn(kinds: BackendKind[], title: string, suite: (ctx: () => TestContext) => void) {
+  const all: { kind: BackendKind; label: string; skipReason: string | null; open: () => ReturnType<typeof freshPglite> }[] = [
     { kind: 'pglite', label: 'PGlite', skipReason: null, open: freshPglite },
     {
       kind: 'postgres',
@@ -68,6 +80,7 @@ export function describeEachBackend(title: string, suite: (ctx: () => TestContex
       open: () => freshPostgres(pgUrl!),
     },
   ];
+  const backends = all.filter((b) => kinds.includes(b.kind));
   for (const backend of backends) {
     const name = backend.skipReason ? `${title} [${backend.label}] — skipped: ${backend.skipReason}` : `${title} [${backend.label}]`;
     describe.skipIf(backend.skipReason !== null)(name, () => {

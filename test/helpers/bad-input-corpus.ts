@@ -96,6 +96,21 @@ export const geometryLike: BadValue[] = [
   v('member with NUL name', [{ name: '\u0000' }]),
 ];
 
+/** Lists of the chain's kinds (acceptance ticks, measures, department ids), tried on fields that take an array. */
+export const chainLists: BadValue[] = [
+  v('tick with a 10 000-character code', [{ code: 'x'.repeat(10_000), evidenceIds: [1] }]),
+  v('tick with NUL code', [{ code: '\u0000', evidenceIds: [1] }]),
+  v('tick with an id beyond int4', [{ code: 'site_restored', evidenceIds: [2147483648] }]),
+  v('tick with evidence as text', [{ code: 'site_restored', evidenceIds: '1' }]),
+  v('tick with an extra field', [{ code: 'site_restored', evidenceIds: [1], passed: true }]),
+  v('ticks repeated', [{ code: 'site_restored', evidenceIds: [1] }, { code: 'site_restored', evidenceIds: [1] }]),
+  v('unknown measure', ['teleport']),
+  v('measures repeated', ['exit', 'exit']),
+  v('measure with NUL', ['exit\u0000']),
+  v('ids as text', ['1', '2']),
+  v('nested arrays', [[1]]),
+];
+
 /** Crafted paging cursors: valid base64url JSON with the wrong shapes and value types. */
 export const cursors: string[] = [
   'not-base64-!!',

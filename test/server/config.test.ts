@@ -18,14 +18,29 @@ describe('configuration', () => {
       sessionAbsoluteMinutes: 10080,
       trustProxy: false,
       uploadMaxMb: 20,
-      escalateAfterDays: 30,
       jsonBodyMaxKb: 1024,
       statementTimeoutMs: 5000,
       longStatementTimeoutMs: 120000,
       databasePoolMax: 10,
       databasePoolWaitMs: 3000,
       timeZone: 'Asia/Shanghai',
+      publicityDays: 7,
+      acceptanceLevels: ['county', 'city'],
+      recheckMonths: [6, 12],
+      supervisionDays: [30, 60, 90],
+      clueDispatchDays: 5,
+      verifyDays: 15,
     });
+  });
+
+  it('reads the workflow settings and refuses lists out of order or of the wrong length', () => {
+    const c = loadConfig({ ACCEPTANCE_LEVELS: 'county, city, province', RECHECK_MONTHS: '3,6,12', SUPERVISION_DAYS: '10,20,40', PUBLICITY_DAYS: '5' });
+    expect([c.acceptanceLevels, c.recheckMonths, c.supervisionDays, c.publicityDays]).toEqual([['county', 'city', 'province'], [3, 6, 12], [10, 20, 40], 5]);
+    expect(() => loadConfig({ ACCEPTANCE_LEVELS: 'city,county' })).toThrow(/ACCEPTANCE_LEVELS="city,county": levels must be in the order county, city, province/);
+    expect(() => loadConfig({ ACCEPTANCE_LEVELS: 'county' })).toThrow(/must include city/);
+    expect(() => loadConfig({ RECHECK_MONTHS: '12,6' })).toThrow(/RECHECK_MONTHS="12,6": numbers must increase/);
+    expect(() => loadConfig({ SUPERVISION_DAYS: '30,60' })).toThrow(/SUPERVISION_DAYS="30,60": must be three numbers of days/);
+    expect(() => loadConfig({ SUPERVISION_DAYS: 'soon' })).toThrow(/must be whole numbers separated by commas/);
   });
 
   it('treats empty values as unset, as in .env.example', () => {

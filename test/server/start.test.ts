@@ -77,10 +77,10 @@ describe('npm start on the embedded database', () => {
       await waitFor(first, 'portal ready');
       const log = first.output();
       expect(log).toContain(`database: embedded PGlite + PostGIS in ${path.join(dataDir, 'pgdata')}`);
-      expect(log).toContain('loaded the sample data: 43 protected areas, 9 zones, 16 counties, 36 departments');
+      expect(log).toContain('loaded the sample data: 43 protected areas, 24 zones, 16 counties, 80 departments');
       expect(log).toContain(`at http://localhost:${port}/`);
       // No DEMO_PASSWORD: one is generated and printed this once.
-      const password = /Demo accounts admin, coord, eco, nr, lq, insp, viewer were created with the password: {2}(\S+)/.exec(log)?.[1];
+      const password = /Demo accounts admin, coord, eco, nr, lq, insp, viewer \(and \d+ department officers named by department code, e.g. gov-linqu\) were created with the password: {2}(\S+)/.exec(log)?.[1];
       expect(password).toMatch(/^[A-Za-z0-9_-]{12}$/);
       expect((await fetch(`http://127.0.0.1:${port}/api/areas`)).status).toBe(401);
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {

@@ -6,3 +6,5 @@ export * from './users.ts';
 export * from './events.ts';
 export * from './inspections.ts';
 export * from './findings.ts';
+export * from './supervision.ts';
+export * from './rules.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, index, integer, numeric, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import { areaCategories, areaLevels, confidences, inspectionFrequencies, zoneKinds, zoneSchemes } from '../../lib/vocabulary.ts';
+import { areaCategories, areaLevels, confidences, inspectionFrequencies, zoneKinds, zoneSchemes, zoneSchemeZones } from '../../lib/vocabulary.ts';
 import { geometry } from '../geometry.ts';
 import { inList } from './checks.ts';
 import { counties } from './counties.ts';
@@ -21,6 +21,8 @@ export const protectedAreas = pgTable(
       .references(() => counties.code),
     managingBody: text('managing_body'),
     competentDepartmentId: integer('competent_department_id').references(() => departments.id),
+    /** The area's management body (保护地管理机构), a department of kind `management_body`. */
+    managingDepartmentId: integer('managing_department_id').references(() => departments.id),
     /** The establishment date as published (free text such as "2011-12" or "c.2012 (pilot)"). */
     established: text('established'),
     establishedOn: date('established_on', { mode: 'string' }),
@@ -42,6 +44,7 @@ export const protectedAreas = pgTable(
   (t) => [
     index('protected_areas_geom_gist').using('gist', t.geom),
     index('protected_areas_county_code_btree').on(t.countyCode),
+    index('protected_areas_managing_department_id_btree').on(t.managingDepartmentId),
     check('protected_areas_category_check', inList(t.category, areaCategories)),
     check('protected_areas_level_check', inList(t.level, areaLevels)),
     check('protected_areas_confidence_check', inList(t.confidence, confidences)),
@@ -57,7 +60,7 @@ export const protectedAreas = pgTable(
   ],
 );
 
-/** Functional zones of an area: legacy core/buffer/experimental, or the new core/general-control scheme. */
+/** Functional zones of an area, in one of the zoning schemes of its category (vocabulary zoneSchemeZones). */
 export const areaZones = pgTable(
   'area_zones',
   {
@@ -68,6 +71,8 @@ export const areaZones = pgTable(
     scheme: text('scheme', { enum: zoneSchemes }).notNull(),
     zone: text('zone', { enum: zoneKinds }).notNull(),
     boundaryVersion: integer('boundary_version').notNull().default(1),
+    /** Where the zone outline comes from; bundled sample zones say they are schematic (示意). */
+    source: text('source'),
     geom: geometry('geom', 'MultiPolygon').notNull(),
   },
   (t) => [
@@ -75,7 +80,10 @@ export const areaZones = pgTable(
     index('area_zones_area_id_btree').on(t.areaId),
     check(
       'area_zones_scheme_zone_check',
-      sql`(${t.scheme} = 'legacy' and ${t.zone} in ('core', 'buffer', 'experimental')) or (${t.scheme} = 'new' and ${t.zone} in ('core', 'general_control'))`,
+      sql.join(
+        zoneSchemes.map((s) => sql`(${t.scheme} = ${sql.raw(`'${s}'`)} and ${inList(t.zone, zoneSchemeZones[s])})`),
+        sql` or `,
+      ),
     ),
     check('area_zones_geom_valid', sql`ST_IsValid(${t.geom}) and not ST_IsEmpty(${t.geom})`),
   ],

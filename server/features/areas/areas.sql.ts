@@ -94,8 +94,8 @@ export function areaDetail(code: string): SQL {
             'type', 'Feature',
             'id', z.id,
             'geometry', ST_AsGeoJSON(z.geom, 6)::json,
-            'properties', json_build_object('zone', z.zone, 'scheme', z.scheme, 'areaHa', ${hectares(sql`z.geom`)})
-          ) order by array_position(array['core', 'buffer', 'experimental', 'general_control'], z.zone))
+            'properties', json_build_object('zone', z.zone, 'scheme', z.scheme, 'source', z.source, 'areaHa', ${hectares(sql`z.geom`)})
+          ) order by z.scheme, zone_strictness(z.scheme, z.zone))
           from area_zones z
           where z.area_id = a.id
         ), '[]'::json)

@@ -105,7 +105,7 @@ export async function addFindingAttachment(
   if (!mimeType) {
     throw new ApiError(415, 'unsupported_format', `文件 ${file.name} 不是 JPEG、PNG、WebP 图片或 PDF 文档，不能作为证据上传`);
   }
-  await assertMayAddEvidence(database.db, actor, findingId);
+  await assertMayAddEvidence(database.db, config, actor, findingId);
   const exif = mimeType === 'application/pdf' ? { takenAt: null, lon: null, lat: null } : await readExif(file.bytes);
   const name = path.basename(file.name).slice(0, 255) || 'file';
   const sha256 = await fileSha256(file.bytes);
@@ -114,7 +114,7 @@ export async function addFindingAttachment(
   try {
     return await database.db.transaction(async (tx) => {
       // Checked again under a share lock: a closing that commits first is seen, one that comes later waits.
-      await assertMayAddEvidence(tx, actor, findingId, true);
+      await assertMayAddEvidence(tx, config, actor, findingId, true);
       const [{ id }] = await queryRows<{ id: number }>(
         tx,
         sql`insert into attachments (owner_type, owner_id, file_name, mime_type, size_bytes, sha256, taken_at, taken_point, uploaded_by)

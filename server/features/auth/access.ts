@@ -55,6 +55,15 @@ export const routeAccess: Readonly<Record<string, Access>> = {
   'GET /api/tasks': 'read',
   'GET /api/tasks/counts': 'read',
   'PATCH /api/tasks/:id': 'tasks.work',
+  'GET /api/rules': 'signed_in',
+  // A change needs a second person: the service refuses the proposer as its reviewer.
+  'POST /api/rules/:id/changes': 'rules.propose',
+  'POST /api/rule-changes/:id/review': 'rules.review',
+  'POST /api/findings/:id/determinations': 'findings.assign',
+  'PATCH /api/tasks/clues/:id': 'findings.assign',
+  'POST /api/tasks/batches': 'findings.assign',
+  'GET /api/supervision/notices': 'read',
+  'GET /api/supervision/notices/:id': 'read',
 };
 
 /** The client's address: the socket's, or X-Forwarded-For's first hop behind a trusted proxy. */

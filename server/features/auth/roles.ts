@@ -13,17 +13,20 @@ export const permissions = [
   'findings.accept',
   'tasks.work',
   'inspections.record',
+  'rules.propose',
+  'rules.review',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 /**
- * admin: accounts, departments, configuration. coordinator: the city's joint-enforcement office,
+ * admin: accounts, departments, configuration, and proposing changes to the rule table (which another
+ * admin or a coordinator reviews). coordinator: the city's joint-enforcement office,
  * assigns work to any department, accepts and closes. officer: works on what is assigned to their own
  * department. inspector: records inspections and findings in the field. viewer: reads everything.
  */
 export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['read', 'users.manage', 'departments.manage'],
-  coordinator: ['read', 'findings.record', 'findings.assign', 'findings.accept', 'tasks.work', 'inspections.record'],
+  admin: ['read', 'users.manage', 'departments.manage', 'rules.propose', 'rules.review'],
+  coordinator: ['read', 'findings.record', 'findings.assign', 'findings.accept', 'tasks.work', 'inspections.record', 'rules.review'],
   officer: ['read', 'findings.record', 'tasks.work', 'inspections.record'],
   inspector: ['read', 'findings.record', 'inspections.record'],
   viewer: ['read'],

@@ -1,17 +1,15 @@
-import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env.ts';
-import { queryRows } from '../../db/backend.ts';
 import { errorBody } from '../../lib/errors.ts';
 import { uploadLimit, formFile } from '../../lib/uploads.ts';
 import { zJson, zParam, zQuery } from '../../lib/validate.ts';
-import { addFindingAttachment, findingAttachments } from '../attachments/attachments.service.ts';
+import { addFindingAttachment } from '../attachments/attachments.service.ts';
 import { clientIp } from '../auth/access.ts';
 import { createTaskBody } from '../tasks/tasks.schemas.ts';
-import { createAdHocTask, listTasks } from '../tasks/tasks.service.ts';
+import { createAdHocTask } from '../tasks/tasks.service.ts';
 import { createFindingBody, findingParams, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
-import { createFinding, getFindingRow, listFindings, updateFinding } from './findings.service.ts';
-import { closureOf, loadWorkflowFinding, transitionFinding, workflowView } from './transitions.service.ts';
+import { createFinding, listFindings, updateFinding } from './findings.service.ts';
+import { findingDetail, transitionFinding } from './transitions.service.ts';
 
 /** `/api/findings`: problems (问题) from clue to closure (销号) — 盯整改 and 派任务. */
 export const findingsRoutes = new Hono<AppEnv>()
@@ -25,22 +23,9 @@ export const findingsRoutes = new Hono<AppEnv>()
   )
   .get('/:id', zParam(findingParams), async (c) => {
     const { id } = c.req.valid('param');
-    const { database, config } = c.var;
-    const row = await getFindingRow(database.db, config, id);
-    const facts = row && (await loadWorkflowFinding(database.db, id));
-    if (!row || !facts) return c.json(errorBody('not_found', `没有编号为 ${id} 的问题`), 404);
-    const [place] = await queryRows<{ geometry: unknown; areas: unknown; county: unknown }>(
-      database.db,
-      sql`select ST_AsGeoJSON(f.geom, 7)::json as geometry,
-                 coalesce((select json_agg(json_build_object('code', a.code, 'nameZh', a.name_zh, 'nameEn', a.name_en, 'category', a.category, 'zone', fa.zone) order by a.code)
-                           from finding_areas fa join protected_areas a on a.id = fa.area_id where fa.finding_id = f.id), '[]'::json) as areas,
-                 (select json_build_object('code', c.code, 'nameZh', c.name_zh, 'nameEn', c.name_en) from counties c where c.code = f.county_code) as county
-          from findings f where f.id = ${id}`,
-    );
-    const tasks = await listTasks(database.db, c.var.actor!, { finding: id }, c.var.config.timeZone);
-    const attachments = await findingAttachments(database.db, id);
-    const closure = facts.state === 'closed' ? await closureOf(database.db, id) : null;
-    return c.json({ ...row, ...place, areasDetail: place.areas, areas: row.areas, tasks, attachments, ...workflowView(facts, c.var.actor!, closure) }, 200);
+    const detail = await findingDetail(c.var.database.db, c.var.config, c.var.actor!, id);
+    if (!detail) return c.json(errorBody('not_found', `没有编号为 ${id} 的问题`), 404);
+    return c.json(detail, 200);
   })
   .patch('/:id', zParam(findingParams), zJson(updateFindingBody), async (c) =>
     c.json(await updateFinding(c.var.database, c.var.config, c.var.actor!, c.req.valid('param').id, c.req.valid('json'), clientIp(c)), 200),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commaList, id, idParams, queryFlag, queryId, text, version } from '../../lib/validate.ts';
 import { isoDate } from '../../lib/dates.ts';
 import { areaCode, countyCode, pointOrPolygon } from '../../lib/geo.ts';
-import { approvalStatuses, findingCategories, findingSources, findingStates, inputCoordinateSystems } from '../../lib/vocabulary.ts';
+import { approvalStatuses, changeTypes, findingCategories, findingSources, findingStates, inputCoordinateSystems } from '../../lib/vocabulary.ts';
 
 
 const facts = {
@@ -18,6 +18,20 @@ const facts = {
   /** The datum of the coordinates sent; GCJ-02 (高德/腾讯) and BD-09 (百度) are converted, only WGS84 is stored. */
   coordinateSystem: z.enum(inputCoordinateSystems),
   inspectionId: id('检查').nullable(),
+  /** Facts the rules need: the approval (批准文号, 审批机关, 批准日期), 变化类型 and 规模扩大 with the original footprint. */
+  approvalNo: text().trim().min(1, '批准文号不能为空').max(200, '批准文号最多 200 个字符').nullable(),
+  approvalAuthority: text().trim().min(1, '审批机关不能为空').max(200, '审批机关最多 200 个字符').nullable(),
+  approvedOn: isoDate.nullable(),
+  changeType: z.enum(changeTypes).nullable(),
+  expanded: z.boolean(),
+  originalGeometry: pointOrPolygon.refine((g) => g.type === 'Polygon', '原有范围须为多边形').nullable(),
+};
+
+/** The original footprint belongs only to a finding recorded as 规模扩大. */
+const originalNeedsExpanded = (f: { expanded?: boolean; originalGeometry?: unknown }, ctx: z.RefinementCtx) => {
+  if (f.originalGeometry && f.expanded === false) {
+    ctx.addIssue({ code: 'custom', path: ['originalGeometry'], message: '只有规模扩大的问题才记录原有范围' });
+  }
 };
 
 export const createFindingBody = z
@@ -28,14 +42,22 @@ export const createFindingBody = z
     approval: facts.approval.default('unknown'),
     coordinateSystem: facts.coordinateSystem.default('wgs84'),
     inspectionId: facts.inspectionId.optional(),
+    approvalNo: facts.approvalNo.optional(),
+    approvalAuthority: facts.approvalAuthority.optional(),
+    approvedOn: facts.approvedOn.optional(),
+    changeType: facts.changeType.optional(),
+    expanded: facts.expanded.default(false),
+    originalGeometry: facts.originalGeometry.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(originalNeedsExpanded);
 
 export const updateFindingBody = z
   .object({ ...facts, version })
   .partial()
   .required({ version: true })
-  .strict();
+  .strict()
+  .superRefine(originalNeedsExpanded);
 
 export const findingParams = idParams('问题');
 

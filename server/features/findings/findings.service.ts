@@ -11,6 +11,7 @@ import { ApiError, invalidRequest } from '../../lib/errors.ts';
 import { updateVersioned } from '../../lib/versioned.ts';
 import { likePattern } from '../../lib/search.ts';
 import { can, type Actor } from '../auth/roles.ts';
+import { assignClueOwner } from '../tasks/tasks.service.ts';
 import type { createFindingBody, listFindingsQuery, updateFindingBody } from './findings.schemas.ts';
 import { escalated, findingJson, geometryValidity, insideAnyArea, judgeLocation, nextSerial, overdue } from './findings.sql.ts';
 
@@ -30,12 +31,22 @@ function geometryToWgs84(geometry: Extract<Geometry, { type: 'Point' | 'Polygon'
     : { type: 'Polygon' as const, coordinates: geometry.coordinates.map((ring) => ring.map(convert)) };
 }
 
-async function assertValidGeometry(exec: Executor, geojson: string) {
+async function assertValidGeometry(exec: Executor, geojson: string, path = 'geometry') {
   const [v] = await queryRows<{ valid: boolean; reason: string }>(exec, geometryValidity(geojson));
   if (!v.valid) {
-    throw invalidRequest([{ path: 'geometry', message: `几何图形无效：${v.reason}` }]);
+    throw invalidRequest([{ path, message: `几何图形无效：${v.reason}` }]);
   }
 }
+
+/** The original footprint of a 规模扩大 finding as stored (WGS84 text), with its area in hectares computed by PostGIS. */
+function originalFootprint(geometry: Extract<Geometry, { type: 'Point' | 'Polygon' }> | null | undefined, system: 'wgs84' | 'gcj02' | 'bd09') {
+  if (geometry === undefined) return undefined;
+  return geometry === null ? null : JSON.stringify(geometryToWgs84(geometry, system));
+}
+
+const originalGeomSql = (geojson: string | null) => (geojson === null ? sql`null` : sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)`);
+const originalAreaSql = (geojson: string | null) =>
+  geojson === null ? sql`null` : sql`round((ST_Area(ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)::geography) / 10000)::numeric, 4)`;
 
 async function rejudge(tx: Executor, id: number) {
   for (const statement of judgeLocation(id)) await queryRows(tx, statement);
@@ -58,7 +69,7 @@ async function placeAllowsCategory(tx: Executor, geom: SQL, category: string) {
 export async function getFindingRow(exec: Executor, config: Config, id: number): Promise<Record<string, unknown> | null> {
   const [r] = await queryRows<{ row: Record<string, unknown> }>(
     exec,
-    sql`select ${findingJson(sql`${todayIn(config.timeZone)}::date`, config.escalateAfterDays)} as row from findings f where f.id = ${id} and f.deleted_at is null`,
+    sql`select ${findingJson(sql`${todayIn(config.timeZone)}::date`, config.supervisionDays[0])} as row from findings f where f.id = ${id} and f.deleted_at is null`,
   );
   return r?.row ?? null;
 }
@@ -77,16 +88,22 @@ export async function createFinding(database: Database, config: Config, actor: A
   return database.db.transaction(async (tx) => {
     await assertValidGeometry(tx, geojson);
     const warnings = await placeAllowsCategory(tx, sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)`, input.category);
+    const original = originalFootprint(input.originalGeometry, input.coordinateSystem) ?? null;
+    if (original) await assertValidGeometry(tx, original, 'originalGeometry');
     const year = Number(input.discoveredAt.slice(0, 4));
     const [{ serial }] = await queryRows<{ serial: string }>(tx, nextSerial(year));
     const [{ id }] = await queryRows<{ id: number }>(
       tx,
-      sql`insert into findings (serial, category, title, description, source, batch, discovered_on, constructed_on, approval, geom, inspection_id, created_by)
+      sql`insert into findings (serial, category, title, description, source, batch, discovered_on, constructed_on, approval, geom, inspection_id, created_by,
+                                approval_no, approval_authority, approved_on, change_type, expanded, original_geom, original_area_ha)
           values (${serial}, ${input.category}, ${input.title}, ${input.description}, ${input.source}, ${input.batch ?? null},
                   ${input.discoveredAt}, ${input.constructedAt ?? null}, ${input.approval},
-                  ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326), ${input.inspectionId ?? null}, ${actor.userId})
+                  ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326), ${input.inspectionId ?? null}, ${actor.userId},
+                  ${input.approvalNo ?? null}, ${input.approvalAuthority ?? null}, ${input.approvedOn ?? null}, ${input.changeType ?? null},
+                  ${input.expanded}, ${originalGeomSql(original)}, ${originalAreaSql(original)})
           returning id`,
     );
+    await assignClueOwner(tx, config, id);
     await rejudge(tx, id);
     const row = await getFindingRow(tx, config, id);
     await recordEvent(tx, { actor, action: 'finding.created', entity: 'finding', entityId: id, after: { ...auditFacts(row), geometry }, ip });
@@ -117,6 +134,12 @@ export async function updateFinding(database: Database, config: Config, actor: A
     }
     const geojson = geometry ? JSON.stringify(geometry) : null;
     if (geojson) await assertValidGeometry(tx, geojson);
+    const original = originalFootprint(input.originalGeometry, input.coordinateSystem ?? 'wgs84');
+    if (original) await assertValidGeometry(tx, original, 'originalGeometry');
+    const expanded = input.expanded ?? Boolean(before.expanded);
+    if (!expanded && (original ?? (original === undefined && before.originalGeometry))) {
+      throw invalidRequest([{ path: 'originalGeometry', message: '只有规模扩大的问题才记录原有范围；取消“规模扩大”时请同时清除原有范围' }]);
+    }
     const newGeom = geojson ? sql`ST_SetSRID(ST_GeomFromGeoJSON(${geojson}), 4326)` : null;
     let warnings: { code: string; message: string }[] = [];
     if (newGeom || input.category !== undefined) {
@@ -137,6 +160,13 @@ export async function updateFinding(database: Database, config: Config, actor: A
             approval = ${keep(input.approval, sql`approval`)},
             geom = ${newGeom ?? sql`geom`},
             inspection_id = ${keep(input.inspectionId, sql`inspection_id`)},
+            approval_no = ${keep(input.approvalNo, sql`approval_no`)},
+            approval_authority = ${keep(input.approvalAuthority, sql`approval_authority`)},
+            approved_on = ${keep(input.approvedOn, sql`approved_on`)}::date,
+            change_type = ${keep(input.changeType, sql`change_type`)},
+            expanded = ${keep(input.expanded, sql`expanded`)},
+            original_geom = ${original === undefined ? sql`original_geom` : originalGeomSql(original)},
+            original_area_ha = ${original === undefined ? sql`original_area_ha` : originalAreaSql(original)},
             updated_at = now()`,
       label: `问题“${before.serial}”`,
     });
@@ -186,7 +216,7 @@ export async function listFindings(exec: Executor, config: Config, q: ListFindin
   }
   if (q.overdue !== undefined) where.push(q.overdue ? isOverdue : sql`not ${isOverdue}`);
   if (q.escalated !== undefined) {
-    const esc = escalated(today, config.escalateAfterDays);
+    const esc = escalated(today, config.supervisionDays[0]);
     where.push(q.escalated ? esc : sql`not ${esc}`);
   }
   if (q.from) where.push(sql`f.discovered_on >= ${q.from}::date`);
@@ -218,9 +248,12 @@ export async function listFindings(exec: Executor, config: Config, q: ListFindin
     where.push(sql`(${sql.join(after.map((a) => sql`(${a})`), sql` or `)})`);
   }
   const order = sql.join([...keys.map((k) => sql`${k.expr} ${k.desc ? sql`desc` : sql`asc`}`), sql`f.id desc`], sql`, `);
+  // Every row matching the filters (the cursor condition, added last, is left out), for the list's total.
+  const filters = q.cursor ? where.slice(0, -1) : where;
+  const [{ total }] = await queryRows<{ total: number }>(exec, sql`select count(*)::int as total from findings f where ${sql.join(filters, sql` and `)}`);
   const rows = await queryRows<{ row: Record<string, unknown>; keys: (string | number)[]; id: number; geometry: unknown }>(
     exec,
-    sql`select ${findingJson(today, config.escalateAfterDays)} as row,
+    sql`select ${findingJson(today, config.supervisionDays[0])} as row,
                json_build_array(${sql.join(keys.map((k) => sql`${k.expr}`), sql`, `)}) as keys, f.id,
                ${q.format === 'geojson' ? sql`ST_AsGeoJSON(f.geom, 6)::json` : sql`null`} as geometry
         from findings f
@@ -236,7 +269,8 @@ export async function listFindings(exec: Executor, config: Config, q: ListFindin
       type: 'FeatureCollection',
       features: page.map((r) => ({ type: 'Feature', id: r.id, geometry: r.geometry, properties: r.row })),
       nextCursor,
+      total: Number(total),
     };
   }
-  return { findings: page.map((r) => r.row), nextCursor };
+  return { findings: page.map((r) => r.row), nextCursor, total: Number(total) };
 }

@@ -5,7 +5,10 @@ import {
   areaLevels,
   departmentKinds,
   roles,
+  categoryZoneSchemes,
   zoneKinds,
+  zoneSchemes,
+  zoneSchemeZones,
   type AreaCategory,
   type AreaLevel,
   type ZoneKind,
@@ -21,7 +24,11 @@ export type Level = AreaLevel;
 
 export const ZONES = zoneKinds;
 export type Zone = ZoneKind;
-export type ZoneScheme = 'legacy' | 'new';
+export type ZoneScheme = (typeof zoneSchemes)[number];
+/** The zones of each scheme, strictest first (shared with the server). */
+export const SCHEME_ZONES = zoneSchemeZones;
+/** The zoning schemes an area of each category may use. */
+export const CATEGORY_SCHEMES = categoryZoneSchemes;
 
 export type LonLat = [number, number];
 export type Bbox = [number, number, number, number];
@@ -51,6 +58,8 @@ export type AreaCollection = FeatureCollection<MultiPolygon | Polygon, AreaPrope
 export interface ZoneProperties {
   zone: Zone;
   scheme: ZoneScheme;
+  /** Where the outline comes from; bundled zones say they are schematic (示意). */
+  source?: string | null;
   areaHa: number;
 }
 export type ZoneCollection = FeatureCollection<MultiPolygon | Polygon, ZoneProperties>;

@@ -1,15 +1,17 @@
 import { getJson, request } from '../api/client.ts';
 import { uploadForm } from '../api/upload.ts';
+import { FINDING_CATEGORIES, FINDING_STATES } from './types.ts';
 import type {
   Attachment,
   CreatedFinding,
   FindingCollection,
   FindingDetail,
+  FindingCategory,
   FindingEvent,
   FindingFilters,
   FindingPage,
   FindingSort,
-  FindingSummary,
+  FindingState,
   NewFinding,
 } from './types.ts';
 
@@ -34,6 +36,40 @@ export function findingsQuery(
   if (extra.format) q.set('format', extra.format);
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+const SORTS: readonly FindingSort[] = ['newest', 'overdue_first'];
+
+/**
+ * The ledger's filters and sort read back from the address bar's query (the same keys the list
+ * request uses); values this portal does not know are dropped rather than guessed at.
+ */
+export function parseFindingsSearch(search: string): { filters: FindingFilters; sort: FindingSort } {
+  const q = new URLSearchParams(search);
+  const states = (q.get('state') ?? '')
+    .split(',')
+    .filter((s): s is FindingState => (FINDING_STATES as readonly string[]).includes(s));
+  const category = q.get('category') ?? '';
+  const department = Number(q.get('department'));
+  const sort = q.get('sort') as FindingSort | null;
+  return {
+    filters: {
+      states,
+      category: (FINDING_CATEGORIES as readonly string[]).includes(category) ? (category as FindingCategory) : '',
+      area: (q.get('area') ?? '').slice(0, 50),
+      county: (q.get('county') ?? '').slice(0, 50),
+      department: Number.isInteger(department) && department > 0 ? department : null,
+      overdue: q.get('overdue') === '1',
+      escalated: q.get('escalated') === '1',
+      q: (q.get('q') ?? '').slice(0, 100),
+    },
+    sort: sort && SORTS.includes(sort) ? sort : 'newest',
+  };
+}
+
+/** The address-bar query of the ledger for its filters and sort ('' when nothing is set). */
+export function findingsSearch(filters: FindingFilters, sort: FindingSort): string {
+  return findingsQuery(filters, { sort });
 }
 
 /** One page of findings. */
@@ -61,9 +97,9 @@ export function createFinding(input: NewFinding): Promise<CreatedFinding> {
   return request<CreatedFinding>('POST', '/api/findings', { body: input });
 }
 
-/** Moves a finding one step along the chain; the body's fields depend on the step. */
-export function transitionFinding(id: number, body: Record<string, unknown>): Promise<FindingSummary> {
-  return request<FindingSummary>('POST', `/api/findings/${id}/transitions`, { body });
+/** Takes one action along the chain (`{action, version, ...fields}`); answers the finding's detail. */
+export function transitionFinding(id: number, body: Record<string, unknown>): Promise<FindingDetail> {
+  return request<FindingDetail>('POST', `/api/findings/${id}/transitions`, { body });
 }
 
 /** Uploads one evidence file to a finding; `onprogress` gets the share sent (0–1), then null while the server reads it. */

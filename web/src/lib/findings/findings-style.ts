@@ -15,7 +15,9 @@ export const STATE_COLORS: Readonly<Record<FindingState, string>> = {
   dismissed: '#8C8C8C',
   confirmed: '#E0662B',
   rectifying: '#F2A10F',
+  planning: '#A0522D',
   pending_acceptance: '#0E8F86',
+  publicising: '#6FB7E8',
   closed: '#2E8B3A',
   reopened: '#B5176E',
 };
@@ -250,6 +252,48 @@ export function shapeFeatures(geometry: FindingGeometry | null, draft: readonly 
   if (draft.length >= 2) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [...draft] }, properties: { role: 'shape' } });
   for (const p of draft) features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [...p] }, properties: { role: 'vertex' } });
   return { type: 'FeatureCollection', features };
+}
+
+export const ORIGINAL_SOURCE = 'finding-original';
+export const ORIGINAL_LAYER = 'finding-original-line';
+/** The footprint before a 规模扩大: dashed, in a colour apart from the finding's own red. */
+export const ORIGINAL_COLOR = '#1F5FA8';
+
+/** The original footprint of an expanded site (规模扩大), dashed under the finding's shape. */
+export function originalShapeOverlay(): MapOverlay {
+  return {
+    sources: [ORIGINAL_SOURCE],
+    layers: [{ id: ORIGINAL_LAYER, type: 'line', source: ORIGINAL_SOURCE, paint: { 'line-color': ORIGINAL_COLOR, 'line-width': 2, 'line-dasharray': [2, 1.5] } }],
+  };
+}
+
+export const RECHECK_SOURCE = 'findings-recheck';
+export const RECHECK_LAYER = { ring: 'findings-recheck-ring' } as const;
+/** 回头看 markers: a hollow ring in the closed colour, red when the re-check is overdue. */
+export const RECHECK_COLOR = '#2E8B3A';
+
+/**
+ * The 回头看 layer: closed findings whose re-check is due soon or overdue, as rings (not filled
+ * markers, so they read apart from live findings), with a red ring when the re-check is late.
+ */
+export function recheckOverlay(): MapOverlay {
+  return {
+    sources: [RECHECK_SOURCE],
+    onTop: true,
+    layers: [
+      {
+        id: RECHECK_LAYER.ring,
+        type: 'circle',
+        source: RECHECK_SOURCE,
+        paint: {
+          'circle-radius': 9,
+          'circle-color': 'rgba(255,255,255,0.6)',
+          'circle-stroke-color': ['case', isTrue('overdue'), OVERDUE_COLOR, RECHECK_COLOR],
+          'circle-stroke-width': 3,
+        },
+      },
+    ],
+  };
 }
 
 /** The bounding box of a geometry, widened a little around a point so the camera does not zoom to the maximum. */

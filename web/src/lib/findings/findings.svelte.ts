@@ -10,6 +10,7 @@ import {
   transitionFinding,
   uploadAttachment,
 } from './findings-api.ts';
+import { addDays } from './steps.ts';
 import type {
   Attachment,
   CreatedFinding,
@@ -68,6 +69,8 @@ export class FindingsListState {
   status = $state<LoadStatus>('idle');
   error = $state.raw<unknown>(null);
   rows = $state.raw<FindingSummary[]>([]);
+  /** How many findings match in all, when the server says. */
+  total = $state<number | null>(null);
   nextCursor = $state<string | null>(null);
   moreStatus = $state<'idle' | 'loading' | 'error'>('idle');
   moreError = $state.raw<unknown>(null);
@@ -86,6 +89,7 @@ export class FindingsListState {
       const page = await fetchFindings(findingsQuery(this.shared.filters, { sort: this.shared.sort, limit: PAGE_SIZE }), controller.signal);
       if (controller.signal.aborted) return;
       this.rows = page.findings;
+      this.total = page.total ?? null;
       this.nextCursor = page.nextCursor;
       this.status = 'ready';
     } catch (error) {
@@ -127,6 +131,43 @@ export class FindingsListState {
     this.#controller = new AbortController();
     return this.#controller;
   }
+}
+
+/**
+ * Closed findings whose 回头看 falls due within this many days (or is overdue) are drawn on the
+ * re-check layer; the margin is the portal's choice (门户默认), so officers see a visit coming.
+ */
+export const RECHECK_SOON_DAYS = 30;
+
+/** The closed findings with a re-check due soon or overdue, for the map's 回头看 layer. */
+export class RechecksMapState extends Loader {
+  collection = $state.raw<FindingCollection | null>(null);
+
+  /** Fetches the closed findings and keeps those whose re-check is due by `today` + RECHECK_SOON_DAYS. */
+  load(today: string): Promise<void> {
+    return this.run(
+      (signal) => fetchFindingsGeojson(findingsQuery({ ...NO_FINDING_FILTERS, states: ['closed'] }, { limit: MAP_LIMIT, format: 'geojson' }), signal),
+      (collection) => {
+        this.collection = recheckDue(collection, today);
+      },
+    );
+  }
+
+  /** Stops a pending load. */
+  destroy(): void {
+    this.abort();
+  }
+}
+
+/** The findings of a collection whose re-check is due by `today` + RECHECK_SOON_DAYS, marked overdue when past. */
+export function recheckDue(collection: FindingCollection, today: string): FindingCollection {
+  const horizon = addDays(today, RECHECK_SOON_DAYS);
+  return {
+    ...collection,
+    features: collection.features
+      .filter((f) => typeof f.properties.recheckDueOn === 'string' && f.properties.recheckDueOn <= horizon)
+      .map((f) => ({ ...f, properties: { ...f.properties, overdue: (f.properties.recheckDueOn as string) < today } })),
+  };
 }
 
 /** The most findings the map draws at once; more than that and the person is asked to filter. */
@@ -195,11 +236,14 @@ export class FindingDetailState {
     }
   }
 
-  /** Requests a step along the chain, then reloads; a refusal is thrown for the form to show. */
+  /**
+   * Takes an action along the chain and shows the detail it answers; the timeline is fetched again
+   * behind it. A refusal is thrown for the form to show.
+   */
   async transition(body: Record<string, unknown>): Promise<void> {
     if (!this.detail) return;
-    await transitionFinding(this.id, { ...body, version: this.detail.version });
-    await this.load();
+    this.detail = await transitionFinding(this.id, { ...body, version: this.detail.version });
+    void this.load();
   }
 
   /** Uploads one evidence file to this finding. */

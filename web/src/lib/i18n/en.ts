@@ -1,6 +1,9 @@
 import { coverageEn } from '../coverage/messages.en.ts';
 import { inspectionsEn } from '../inspections/messages.en.ts';
 import { findingsEn } from '../findings/messages.en.ts';
+import { inboxEn } from '../tasks/messages.en.ts';
+import { noticeEn } from '../supervision/messages.en.ts';
+import { rulesEn } from '../rules/messages.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English messages; the type makes a missing or extra key a compile error. */
@@ -8,6 +11,9 @@ export const en: Record<MessageKey, string> = {
   ...coverageEn,
   ...inspectionsEn,
   ...findingsEn,
+  ...inboxEn,
+  ...noticeEn,
+  ...rulesEn,
   'app.title': 'Protected Areas Joint Enforcement',
   'app.shortTitle': 'PA Joint Enforcement',
   'app.region': 'Weifang',
@@ -164,6 +170,7 @@ export const en: Record<MessageKey, string> = {
   'departmentKind.water': 'Water resources',
   'departmentKind.agriculture': 'Agriculture and rural affairs',
   'departmentKind.county_government': 'County government',
+  'departmentKind.management_body': 'Protected-area management body',
   'departmentKind.other': 'Other',
 
   'form.required': 'Required',

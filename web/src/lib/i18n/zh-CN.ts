@@ -1,12 +1,18 @@
 import { coverageZhCN } from '../coverage/messages.zh-CN.ts';
 import { inspectionsZhCN } from '../inspections/messages.zh-CN.ts';
 import { findingsZhCN } from '../findings/messages.zh-CN.ts';
+import { inboxZhCN } from '../tasks/messages.zh-CN.ts';
+import { noticeZhCN } from '../supervision/messages.zh-CN.ts';
+import { rulesZhCN } from '../rules/messages.zh-CN.ts';
 
 /** Simplified Chinese messages, the portal's first language. Keys are the catalogue's contract. */
 export const zhCN = {
   ...coverageZhCN,
   ...inspectionsZhCN,
   ...findingsZhCN,
+  ...inboxZhCN,
+  ...noticeZhCN,
+  ...rulesZhCN,
   'app.title': '自然保护地联合执法',
   'app.shortTitle': '自然保护地联合执法',
   'app.region': '潍坊市',
@@ -162,6 +168,7 @@ export const zhCN = {
   'departmentKind.water': '水利',
   'departmentKind.agriculture': '农业农村',
   'departmentKind.county_government': '县级政府',
+  'departmentKind.management_body': '保护地管理机构',
   'departmentKind.other': '其他',
 
   'form.required': '必填',

@@ -32,12 +32,31 @@ export const CATEGORY_COLORS: Readonly<Record<Category, string>> = {
   other: '#595959',
 };
 
-/** Functional-zone colours, ordered by strictness (dark red core → pale general control). */
+// Four steps of strictness, the same in every scheme: dark red for the strictest zone, then orange,
+// yellow and pale blue for the most permissive; a zone's colour says how strict it is, whatever the scheme.
+const STRICTNESS = ['#B2182B', '#EF8A62', '#FDDB6D', '#92C5DE'] as const;
+
+/** Functional-zone colours by strictness within the zone's scheme (dark red strictest → pale blue). */
 export const ZONE_COLORS: Readonly<Record<Zone, string>> = {
-  core: '#B2182B',
-  buffer: '#EF8A62',
-  experimental: '#FDDB6D',
-  general_control: '#92C5DE',
+  core: STRICTNESS[0],
+  buffer: STRICTNESS[1],
+  experimental: STRICTNESS[2],
+  general_control: STRICTNESS[3],
+  key_protection: STRICTNESS[0],
+  resource_restoration: STRICTNESS[1],
+  reserved: STRICTNESS[2],
+  moderate_use: STRICTNESS[3],
+  core_scenic: STRICTNESS[0],
+  eco_conservation: STRICTNESS[1],
+  general_recreation: STRICTNESS[2],
+  management_service: STRICTNESS[3],
+  wetland_conservation: STRICTNESS[0],
+  restoration_rebuild: STRICTNESS[1],
+  rational_use: STRICTNESS[3],
+  grade_special: STRICTNESS[0],
+  grade_1: STRICTNESS[1],
+  grade_2: STRICTNESS[2],
+  grade_3: STRICTNESS[3],
 };
 
 export const AREA_FILL_OPACITY = 0.6;

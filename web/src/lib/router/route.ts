@@ -10,10 +10,12 @@ export type Route =
   | { kind: 'coverage'; params: CoverageParams }
   | { kind: 'inspections' }
   | { kind: 'inspection'; id: number }
-  | { kind: 'findings' }
+  | { kind: 'findings'; search?: string }
   | { kind: 'finding-new' }
   | { kind: 'finding'; id: number }
-  | { kind: 'tasks' };
+  | { kind: 'tasks' }
+  | { kind: 'notice'; id: number }
+  | { kind: 'rules' };
 
 const AREA_PATH = /^\/areas\/([^/]+)\/?$/;
 const LOGIN_PATH = /^\/login\/?$/;
@@ -26,6 +28,8 @@ const FINDINGS_PATH = /^\/findings\/?$/;
 const FINDING_NEW_PATH = /^\/findings\/new\/?$/;
 const FINDING_PATH = /^\/findings\/([1-9]\d{0,9})\/?$/;
 const TASKS_PATH = /^\/tasks\/?$/;
+const NOTICE_PATH = /^\/notices\/([1-9]\d{0,9})\/?$/;
+const RULES_PATH = /^\/rules\/?$/;
 
 /** A base that no real page has, to resolve a relative `next` against and compare origins. */
 const PROBE_ORIGIN = 'http://portal.invalid';
@@ -73,11 +77,18 @@ export function parseRoute(pathname: string, search = ''): Route {
   if (INSPECTIONS_PATH.test(pathname)) return { kind: 'inspections' };
   const inspection = INSPECTION_PATH.exec(pathname);
   if (inspection?.[1] && Number(inspection[1]) <= 2147483647) return { kind: 'inspection', id: Number(inspection[1]) };
-  if (FINDINGS_PATH.test(pathname)) return { kind: 'findings' };
+  if (FINDINGS_PATH.test(pathname)) {
+    // The ledger keeps its filters in the query, so a reload or a step back shows the same findings.
+    const query = new URLSearchParams(search).toString();
+    return query ? { kind: 'findings', search: `?${query}` } : { kind: 'findings' };
+  }
   if (FINDING_NEW_PATH.test(pathname)) return { kind: 'finding-new' };
   const finding = FINDING_PATH.exec(pathname);
   if (finding?.[1] && Number(finding[1]) <= 2147483647) return { kind: 'finding', id: Number(finding[1]) };
   if (TASKS_PATH.test(pathname)) return { kind: 'tasks' };
+  const notice = NOTICE_PATH.exec(pathname);
+  if (notice?.[1] && Number(notice[1]) <= 2147483647) return { kind: 'notice', id: Number(notice[1]) };
+  if (RULES_PATH.test(pathname)) return { kind: 'rules' };
   return { kind: 'home' };
 }
 
@@ -99,13 +110,17 @@ export function routePath(route: Route): string {
     case 'inspection':
       return `/inspections/${route.id}`;
     case 'findings':
-      return '/findings';
+      return `/findings${route.search ?? ''}`;
     case 'finding-new':
       return '/findings/new';
     case 'finding':
       return `/findings/${route.id}`;
     case 'tasks':
       return '/tasks';
+    case 'notice':
+      return `/notices/${route.id}`;
+    case 'rules':
+      return '/rules';
     case 'home':
       return '/';
   }

@@ -1,15 +1,21 @@
 import { getJson, request } from '../api/client.ts';
-import type { Task } from '../findings/types.ts';
+import type { OwnedClue, PatchTaskAction, TaskRow } from '../../../../server/features/tasks/task-actions.ts';
 
-/** Open and overdue counts of the signed-in person's department inbox. */
+export type { OwnedClue, TaskRow };
+
+/** Open and overdue counts of the signed-in person's department inbox, and their overdue clues. */
 export interface TaskCounts {
   open: number;
   overdue: number;
+  overdueClues?: number;
 }
 
-/** The department's inbox: tasks still to be worked on, open and overdue first. */
-export async function fetchMyTasks(signal?: AbortSignal): Promise<Task[]> {
-  return (await getJson<{ tasks: Task[] }>('/api/tasks?mine=1&status=open,in_progress,returned', signal)).tasks;
+/** Which inbox list: still to do, or 已办 (done and cancelled, newest first). */
+export type TaskView = 'active' | 'done';
+
+/** The department's inbox (with, for a coordinator, the clues they must dispatch), or its 已办 list. */
+export function fetchMyTasks(view: TaskView, signal?: AbortSignal): Promise<{ tasks: TaskRow[]; clues: OwnedClue[] }> {
+  return getJson<{ tasks: TaskRow[]; clues: OwnedClue[] }>(`/api/tasks?mine=1&view=${view}`, signal);
 }
 
 /** The header's counts. */
@@ -17,7 +23,15 @@ export function fetchTaskCounts(signal?: AbortSignal): Promise<TaskCounts> {
   return getJson<TaskCounts>('/api/tasks/counts', signal);
 }
 
-/** Takes a task up, notes progress or marks an inspection done; 409 when `version` is stale. */
-export function updateTask(id: number, patch: { version: number; status?: 'in_progress' | 'done'; note?: string | null }): Promise<Task> {
-  return request<Task>('PATCH', `/api/tasks/${id}`, { body: patch });
+/** What one task action sends besides the version. */
+export type TaskActionBody =
+  | { action: 'take_up' }
+  | { action: 'reply'; reply: string }
+  | { action: 'assign'; assigneeUserId: number | null }
+  | { action: 'complete'; reply?: string }
+  | { action: 'cancel'; reason: string };
+
+/** Carries out one of the task's `allowedActions`; 409 when `version` is stale. */
+export function actOnTask(id: number, version: number, body: TaskActionBody & { action: PatchTaskAction }): Promise<TaskRow> {
+  return request<TaskRow>('PATCH', `/api/tasks/${id}`, { body: { version, ...body } });
 }

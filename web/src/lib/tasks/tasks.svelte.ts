@@ -1,44 +1,53 @@
 import { requestsSettled } from '../api/client.ts';
-import type { LoadStatus } from '../api/resource.svelte.ts';
-import type { Task } from '../findings/types.ts';
-import { fetchMyTasks, fetchTaskCounts, updateTask, type TaskCounts } from './tasks-api.ts';
+import { Loader } from '../api/resource.svelte.ts';
+import { actOnTask, fetchMyTasks, fetchTaskCounts, type OwnedClue, type TaskActionBody, type TaskCounts, type TaskRow, type TaskView } from './tasks-api.ts';
 
-/** The department's inbox of tasks still to be worked on. */
-export class TasksState {
-  status = $state<LoadStatus>('idle');
-  error = $state.raw<unknown>(null);
-  all = $state.raw<Task[]>([]);
+/** The department's inbox: tasks still to do (with a coordinator's clues), or 已办. */
+export class TasksState extends Loader {
+  view = $state<TaskView>('active');
+  all = $state.raw<TaskRow[]>([]);
+  clues = $state.raw<OwnedClue[]>([]);
 
-  #controller: AbortController | null = null;
-
-  /** Fetches the inbox (again). */
-  async load(): Promise<void> {
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    if (this.all.length === 0) this.status = 'loading';
-    this.error = null;
-    try {
-      const tasks = await fetchMyTasks(controller.signal);
-      if (controller.signal.aborted) return;
-      this.all = tasks;
-      this.status = 'ready';
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      this.error = error;
-      this.status = 'error';
-    }
+  /** Re-check (回头看) tasks, listed apart: they fall due months ahead. */
+  get rechecks(): TaskRow[] {
+    return this.view === 'active' ? this.all.filter((t) => t.kind === 'recheck') : [];
   }
 
-  /** Takes a task up, saves its note or marks an inspection done; throws the ApiError (409 when stale). */
-  async update(task: Task, patch: { status?: 'in_progress' | 'done'; note?: string | null }): Promise<void> {
-    const row = await updateTask(task.id, { version: task.version, ...patch });
-    this.all = this.all.map((t) => (t.id === row.id ? row : t));
+  /** Every other task of the view. */
+  get work(): TaskRow[] {
+    return this.view === 'active' ? this.all.filter((t) => t.kind !== 'recheck') : this.all;
+  }
+
+  /** Switches between 待办 and 已办. */
+  show(view: TaskView): void {
+    if (view === this.view) return;
+    this.view = view;
+    this.all = [];
+    this.clues = [];
+    void this.load();
+  }
+
+  /** Fetches the current view (again); the list already shown stays while it reloads. */
+  async load(): Promise<void> {
+    await this.run(
+      (signal) => fetchMyTasks(this.view, signal),
+      (answer) => {
+        this.all = answer.tasks;
+        this.clues = answer.clues;
+      },
+    );
+  }
+
+  /** Carries out one allowed action; a task that leaves the view (done, cancelled) goes from the list. Throws the ApiError. */
+  async act(task: TaskRow, body: TaskActionBody): Promise<void> {
+    const row = await actOnTask(task.id, task.version, body);
+    const finished = row.status === 'done' || row.status === 'cancelled';
+    this.all = this.view === 'active' && finished ? this.all.filter((t) => t.id !== row.id) : this.all.map((t) => (t.id === row.id ? row : t));
   }
 
   /** Stops a pending load. */
   destroy(): void {
-    this.#controller?.abort();
+    this.abort();
   }
 }
 
