@@ -156,6 +156,10 @@ describe.skipIf(skipReason !== null)(skipReason ? `tasks — skipped: ${skipReas
     const clue = page.getByTestId('inbox-clue').filter({ hasText: serial });
     expect(await clue.getAttribute('data-overdue')).toBe('true');
     expect(await clue.textContent()).toContain('已逾期 35 天');
+    // The header's overdue badge counts the overdue clue along with the overdue tasks.
+    const counts = await page.evaluate(async () => (await fetch('/api/tasks/counts')).json());
+    expect(counts.overdueClues).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.getByTestId('task-overdue').textContent()).toBe(String(counts.overdue + counts.overdueClues));
 
     await page.goto(`${portal.base}/notices/${notice.id}`);
     await page.getByTestId('notice-sheet').waitFor();

@@ -540,7 +540,7 @@ export interface StepTask {
  * Where the 公示 notice sends objections (门户默认 wording: the portal knows no postal address of the
  * office; the issuing office edits the notice it publishes).
  */
-export const defaultObjectionsToZh = '以书面形式向潍坊市自然保护地联合执法协调机构反映，并提供联系方式和相关证据';
+export const defaultObjectionsToZh = '以书面形式向发布本公示的单位反映，并提供联系方式和相关证据';
 
 /** Facts of the record the 公示 notice is written from. */
 export interface NoticeFacts {
