@@ -118,7 +118,7 @@ class Sim {
   finding: WorkflowFinding & { version: number };
   tasks: StepTask[] = [];
   records: WorkflowRecord[] = [];
-  uploads: Array<{ id: number; uploadedAt: string }> = [];
+  uploads: Array<{ id: number; uploadedAt: string; takenAt?: string | null }> = [];
   today = TODAY;
   rule: WorkflowRule = rule;
   managingDepartmentId: number | null = MB;
@@ -627,6 +627,13 @@ describe('independent acceptance', () => {
       { path: 'evidenceIds', message: `现场核查照片须在整改完成报送（2026-05-10）之后上传；编号 ${early} 的附件上传于报送之前` },
     ]);
     expect(issuePaths(s.try(officer(QZ_ECO), { ...site, checkedOn: '2026-05-11', evidenceIds: [s.upload()] }))).toEqual(['checkedOn']);
+    // Uploaded after the report but taken (EXIF) before it: still an old photo.
+    const old = s.upload();
+    s.uploads[s.uploads.length - 1] = { id: old, uploadedAt: s.now(), takenAt: '2026-05-01T02:00:00.000Z' };
+    expect(s.try(officer(QZ_ECO), { ...site, checkedOn: TODAY, evidenceIds: [old] })).toMatchObject({
+      ok: false,
+      error: { issues: [{ path: 'evidenceIds', message: `现场核查照片须拍摄于整改完成报送（2026-05-10）之后；编号 ${old} 的照片拍摄于报送之前（照片元数据）` }] },
+    });
     s.step(officer(QZ_NR), { ...site, checkedOn: TODAY, evidenceIds: [s.upload()] });
     // Another county department's site check is not this acceptor's.
     expect(s.allowed(officer(QZ_ECO))).toEqual(['site_check', 'fail_acceptance']);

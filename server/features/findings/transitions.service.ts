@@ -383,15 +383,15 @@ export async function transitionFinding(database: Database, config: Config, acto
     const finding = await loadWorkflowFinding(tx, id, true);
     if (!finding) throw new ApiError(404, 'not_found', `没有编号为 ${id} 的问题`);
     const cited = citedEvidenceIds(body);
-    const evidence = await queryRows<{ id: number; uploaded_at: string }>(
+    const evidence = await queryRows<{ id: number; uploaded_at: string; taken_at: string | null }>(
       tx,
-      sql`select id, to_json(uploaded_at) #>> '{}' as uploaded_at from attachments
+      sql`select id, to_json(uploaded_at) #>> '{}' as uploaded_at, to_json(taken_at) #>> '{}' as taken_at from attachments
           where id in ${cited.length ? cited : [-1]} and owner_type = 'finding' and owner_id = ${id} and deleted_at is null`,
     );
     const party = await partyContext(tx, config, finding, true);
     const ctx: ActionContext = {
       ...party,
-      evidence: evidence.map((e) => ({ id: Number(e.id), uploadedAt: new Date(e.uploaded_at).toISOString() })),
+      evidence: evidence.map((e) => ({ id: Number(e.id), uploadedAt: new Date(e.uploaded_at).toISOString(), takenAt: e.taken_at === null ? null : new Date(e.taken_at).toISOString() })),
       notice: await noticeFacts(tx, finding),
     };
     const result = checkAction(finding, actor, body, ctx);

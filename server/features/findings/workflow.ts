@@ -567,7 +567,8 @@ export interface ActionContext {
   /** The finding's rule; null when none could be loaded (then plan and acceptance steps are refused). */
   rule: WorkflowRule | null;
   /** The cited attachments found on this finding, with their upload time. */
-  evidence: ReadonlyArray<{ id: number; uploadedAt: string }>;
+  /** The cited attachments: when each was uploaded and, when its EXIF tells, when the photo was taken. */
+  evidence: ReadonlyArray<{ id: number; uploadedAt: string; takenAt?: string | null }>;
   /** The management body (管理机构) of the finding's area, the default plan drafter. */
   managingDepartmentId?: number | null;
   /** Needed when the last acceptance level passes (the 公示 notice). */
@@ -1184,8 +1185,12 @@ export function checkAction(finding: WorkflowFinding, actor: PartyActor, body: u
       notAfter('checkedOn', data.checkedOn, ctx.today, '现场核查日期');
       if (reportDay) notBefore('checkedOn', data.checkedOn, reportDay, '现场核查日期（整改完成报送之后）');
       if (reportAt) {
-        const early = ctx.evidence.filter((e) => data.evidenceIds.includes(e.id) && e.uploadedAt <= reportAt).map((e) => e.id);
+        const cited = ctx.evidence.filter((e) => data.evidenceIds.includes(e.id));
+        const early = cited.filter((e) => e.uploadedAt <= reportAt).map((e) => e.id);
         if (early.length) issues.push({ path: 'evidenceIds', message: `现场核查照片须在整改完成报送（${reportDay}）之后上传；编号 ${early.join('、')} 的附件上传于报送之前` });
+        // An old photo uploaded late is still an old photo: its EXIF time, when it has one, must be after the report too.
+        const takenEarly = cited.filter((e) => e.uploadedAt > reportAt && e.takenAt && e.takenAt <= reportAt).map((e) => e.id);
+        if (takenEarly.length) issues.push({ path: 'evidenceIds', message: `现场核查照片须拍摄于整改完成报送（${reportDay}）之后；编号 ${takenEarly.join('、')} 的照片拍摄于报送之前（照片元数据）` });
       }
       record('site_check', dept, { ...fields, level: currentLevel(finding, ctx) });
       break;
