@@ -1,4 +1,4 @@
--- Rule packs (issue 9): the closing rules become a table keyed by area category, zoning scheme, zone,
+-- Rule packs: the closing rules become a table keyed by area category, zoning scheme, zone,
 -- activity class, approval and timing, each row naming its source; changes to it are proposed by one
 -- administrator and reviewed by another (or a coordinator). The rows loaded here are data/reference/rules.json.
 ALTER TABLE "area_zones" DROP CONSTRAINT "area_zones_scheme_zone_check";--> statement-breakpoint

@@ -1,5 +1,5 @@
 /**
- * The rectification chain of issue 9 through the API, as each department's officer would walk it:
+ * The rectification chain through the API, as each department's officer would walk it:
  * verification outcomes and overturns, the plan stage tied to the finding's rule, joint sign-off,
  * independent acceptance with site checks and observation periods, 公示 with objections, 销号 with its
  * 文号, 回头看 re-checks, extensions and the deadline pause — on PGlite and PostgreSQL.

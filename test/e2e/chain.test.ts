@@ -1,5 +1,5 @@
 /**
- * Browser test of the whole rectification chain (issue 9): one quarry in the core zone of the 山旺
+ * Browser test of the whole rectification chain: one quarry in the core zone of the 山旺
  * reserve (临朐) taken from a clue through verification, the management body's plan and its
  * reviewers' signatures, progress and each department's part, a county self-check and an independent
  * city acceptance with site checks, 公示 with an objection, 销号 with its document number and a 回头看

@@ -1,5 +1,5 @@
 /**
- * Driving findings through the rectification chain (issue 9) through the API, as each party would:
+ * Driving findings through the rectification chain through the API, as each party would:
  * officer accounts made per department through the admin API, evidence uploads, one step helper, and
  * `walkTo(state)` for any suite that needs a finding in a given state. Walks past observation periods
  * and the 公示 move "today" (test/helpers/today.ts: the suite must mock the clock as described there).

@@ -3,7 +3,7 @@
  * the facts the rules are keyed on: the area's category and zoning scheme, the zone, the activity
  * class, the approval and the timing (historical or new). Facts a coordinator has determined override
  * the derived ones; a fact that is unknown and would change the outcome is reported as missing, never
- * replaced by the strictest route (issue 9).
+ * replaced by the strictest route.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../../db/backend.ts';

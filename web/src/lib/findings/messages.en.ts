@@ -278,7 +278,7 @@ export const findingsEn: Record<FindingsMessageKey, string> = {
   'tasks.count': '{count} tasks',
   'tasks.handleHint': "Verification, rectification and acceptance are done on the finding's page.",
 
-  // The rectification chain of issue 9: actions, their fields and the record they leave.
+  // The rectification chain: actions, their fields and the record they leave.
   'findingState.planning': 'Plan drafting and review',
   'findingState.publicising': 'Public notice',
   'findingCategory.industrial_park': 'Industrial park',

@@ -276,7 +276,7 @@ export const findingsZhCN = {
   'tasks.count': '{count} 项',
   'tasks.handleHint': '在问题页办理核查、整改或验收。',
 
-  // The rectification chain of issue 9: actions, their fields and the record they leave.
+  // The rectification chain: actions, their fields and the record they leave.
   'findingState.planning': '方案编制审查',
   'findingState.publicising': '公示中',
   'findingCategory.industrial_park': '工业园区',
