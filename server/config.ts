@@ -67,6 +67,7 @@ export const configSchema = z.object({
   DATABASE_POOL_MAX: wholeNumber(1, 200).default(10),
   DATABASE_POOL_WAIT_MS: wholeNumber(10, 600000).default(3000),
   PUBLICITY_DAYS: wholeNumber(1, 90).default(7),
+  PUBLICITY_OBJECTIONS_TO: z.string().trim().min(4, 'must say how and where to object').max(500, 'must be at most 500 characters').optional(),
   ACCEPTANCE_LEVELS: z
     .string()
     .trim()
@@ -122,6 +123,8 @@ export interface Config {
   databasePoolWaitMs: number;
   /** Length of the 公示 before a finding may be closed, in days. */
   publicityDays: number;
+  /** How and where the public objects to a 公示, as the notice says it (e.g. the office's address); unset: generic wording. */
+  publicityObjectionsTo: string | undefined;
   /** Acceptance levels in order: county self-check, city acceptance, optional provincial spot check. */
   acceptanceLevels: Array<'county' | 'city' | 'province'>;
   /** 回头看: months after closing at which a re-check task falls due. */
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jsonBodyMaxKb: v.JSON_BODY_MAX_KB,
     statementTimeoutMs: v.STATEMENT_TIMEOUT_MS,
     publicityDays: v.PUBLICITY_DAYS,
+    publicityObjectionsTo: v.PUBLICITY_OBJECTIONS_TO,
     acceptanceLevels: v.ACCEPTANCE_LEVELS,
     recheckMonths: v.RECHECK_MONTHS,
     supervisionDays: v.SUPERVISION_DAYS,

@@ -463,6 +463,16 @@ describeEachBackend('the rectification chain', (ctx) => {
     ]);
   });
 
+  it('writes the office’s own objection channel into the 公示 notice when it is configured', WALK, async () => {
+    const channel = '书面寄送至示例地址联合执法办公室，联系电话 0536-0000000';
+    const office = createApp({ database: ctx().database, config: testConfig({ publicityObjectionsTo: channel }), log: createLogger('silent') });
+    const { finding } = await new Chain(() => ({ ...ctx(), app: office }), 'notice').walkTo('publicising', { title: '公示异议渠道' });
+    expect(finding.publicity!.noticeZh.split('\n').at(-1)).toBe(`对公示内容有异议的，请于公示期内${channel}`);
+    // Unset, the notice keeps the generic sentence and names no office.
+    const { finding: plain } = await chain.walkTo('publicising', { title: '公示默认渠道' });
+    expect(plain.publicity!.noticeZh.split('\n').at(-1)).toBe('对公示内容有异议的，请于公示期内以书面形式向发布本公示的单位反映，并提供联系方式和相关证据');
+  });
+
   it('lists findings by the new states', WALK, async () => {
     const planning = (await chain.walkTo('planning', { title: '列表 方案' })).finding;
     const publicising = (await chain.walkTo('publicising', { title: '列表 公示' })).finding;

@@ -25,6 +25,7 @@ describe('configuration', () => {
       databasePoolWaitMs: 3000,
       timeZone: 'Asia/Shanghai',
       publicityDays: 7,
+      publicityObjectionsTo: undefined,
       acceptanceLevels: ['county', 'city'],
       recheckMonths: [6, 12],
       supervisionDays: [30, 60, 90],

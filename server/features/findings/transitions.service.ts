@@ -220,7 +220,7 @@ export async function partyContext(exec: Executor, config: Config, finding: Find
 }
 
 /** Facts of the record the 公示 notice is written from. */
-export async function noticeFacts(exec: Executor, finding: FindingFacts): Promise<NoticeFacts> {
+export async function noticeFacts(exec: Executor, finding: FindingFacts, objectionsToZh: string = defaultObjectionsToZh): Promise<NoticeFacts> {
   const [r] = await queryRows<{ areas: string[] | null; county: string | null }>(
     exec,
     sql`select (select array_agg(a.name_zh order by a.code) from finding_areas fa join protected_areas a on a.id = fa.area_id where fa.finding_id = ${finding.id}) as areas,
@@ -232,7 +232,7 @@ export async function noticeFacts(exec: Executor, finding: FindingFacts): Promis
     description: finding.description,
     areaNamesZh: r.areas ?? [],
     countyNameZh: r.county,
-    objectionsToZh: defaultObjectionsToZh,
+    objectionsToZh,
   };
 }
 
@@ -392,7 +392,7 @@ export async function transitionFinding(database: Database, config: Config, acto
     const ctx: ActionContext = {
       ...party,
       evidence: evidence.map((e) => ({ id: Number(e.id), uploadedAt: new Date(e.uploaded_at).toISOString(), takenAt: e.taken_at === null ? null : new Date(e.taken_at).toISOString() })),
-      notice: await noticeFacts(tx, finding),
+      notice: await noticeFacts(tx, finding, config.publicityObjectionsTo ?? defaultObjectionsToZh),
     };
     const result = checkAction(finding, actor, body, ctx);
     if (!result.ok) throw new ApiError(result.status, result.error.code, result.error.message, result.error.issues);
