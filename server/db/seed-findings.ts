@@ -24,11 +24,11 @@ import {
   applyStep,
   checkAction,
   defaultObjectionsToZh,
+  newClue,
   type ActionContext,
   type ActionName,
   type NoticeFacts,
   type StepTask,
-  type WorkflowFinding,
 } from '../features/findings/workflow.ts';
 import { queryRows, type Database, type Executor } from './backend.ts';
 import { sampleDir } from './seed.ts';
@@ -415,26 +415,7 @@ export async function seedSampleFindings(
       const { overdue: _o, escalated: _e, createdAt: _c, updatedAt: _u, ...audited } = fact.row;
       events.push({ at: f.createdAt, actor: creator, action: 'finding.created', findingId: id, before: undefined, after: { ...audited, geometry: f.geometry }, attachmentIds: [], order: 0 });
 
-      let state: WorkflowFinding & { version: number } = {
-        state: 'clue',
-        version: 1,
-        round: 1,
-        countyCode: fact.county_code,
-        verifyingDepartmentId: null,
-        verificationOutcome: null,
-        leadDepartmentId: null,
-        cooperatingDepartmentIds: [],
-        drafterDepartmentId: null,
-        acceptingDepartmentId: null,
-        planDueOn: null,
-        deadline: null,
-        acceptanceLevel: null,
-        publicityStartOn: null,
-        publicityEndOn: null,
-        publicityNotice: null,
-        closedOn: null,
-        closingDocumentNo: null,
-      };
+      let state = newClue(fact.county_code);
       let updatedAt = f.createdAt;
       let own: TaskRow[] = [];
       const mine: RecordRow[] = [];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sampleChainConfig, seedSampleFindings, type SampleFindingsFile } from '../../server/db/seed-findings.ts';
 import { DEFAULT_TIME_ZONE, today as todayIn } from '../../server/lib/clock.ts';
 import { loadDepartments, loadRecords, workflowRule, type StoredRecord } from '../../server/features/findings/transitions.service.ts';
-import { addDays, addMonths, applyStep, checkAction, daysOverdue, type StepTask, type WorkflowFinding } from '../../server/features/findings/workflow.ts';
+import { addDays, addMonths, applyStep, checkAction, daysOverdue, newClue, type StepTask } from '../../server/features/findings/workflow.ts';
 import { ruleForFinding } from '../../server/features/rules/rules.ts';
 import type { FindingState, Role } from '../../server/lib/vocabulary.ts';
 import { describeEachBackend } from '../helpers/backends.ts';
@@ -284,11 +284,7 @@ describeEachBackend('sample findings', (ctx) => {
       const evidence = await rows<{ id: number; uploaded_at: string }>(sql`select id, to_json(uploaded_at) #>> '{}' as uploaded_at from attachments where owner_type = 'finding' and owner_id = ${f.id}`);
       const frozen = await rows<{ closing: unknown }>(sql`select closing from finding_closures where finding_id = ${f.id} order by id`);
       const rule = frozen.length ? (frozen[0].closing as Awaited<ReturnType<typeof ruleForFinding>>) : await ruleForFinding(exec, Number(f.id));
-      let finding: WorkflowFinding & { version: number } = {
-        state: 'clue', version: 1, round: 1, countyCode: f.county_code, verifyingDepartmentId: null, verificationOutcome: null, leadDepartmentId: null,
-        cooperatingDepartmentIds: [], drafterDepartmentId: null, acceptingDepartmentId: null, planDueOn: null, deadline: null, acceptanceLevel: null,
-        publicityStartOn: null, publicityEndOn: null, publicityNotice: null, closedOn: null, closingDocumentNo: null,
-      };
+      let finding = newClue(f.county_code);
       let tasks: StepTask[] = [];
       let records: StoredRecord[] = [];
       for (const e of events) {

@@ -20,6 +20,7 @@ import {
   dependenceOf,
   overdue,
   planReviewers,
+  newClue,
   requiredFields,
   runningDeadline,
   transitionBody,
@@ -92,24 +93,8 @@ const officer = (departmentId: number): Actor => ({ role: 'officer', departmentI
 const inspector = (departmentId: number): Actor => ({ role: 'inspector', departmentId });
 
 const blank = (state: FindingState, overrides: Partial<WorkflowFinding> = {}): WorkflowFinding & { version: number } => ({
+  ...newClue(QZ),
   state,
-  version: 1,
-  round: 1,
-  countyCode: QZ,
-  verifyingDepartmentId: null,
-  verificationOutcome: null,
-  leadDepartmentId: null,
-  cooperatingDepartmentIds: [],
-  drafterDepartmentId: null,
-  acceptingDepartmentId: null,
-  planDueOn: null,
-  deadline: null,
-  acceptanceLevel: null,
-  publicityStartOn: null,
-  publicityEndOn: null,
-  publicityNotice: null,
-  closedOn: null,
-  closingDocumentNo: null,
   ...overrides,
 });
 

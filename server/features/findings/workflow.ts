@@ -499,6 +499,30 @@ export interface WorkflowFinding {
   closingDocumentNo: string | null;
 }
 
+/** A finding just recorded, as the chain sees it: a clue in its first round with nothing assigned yet. */
+export function newClue(countyCode: string | null): WorkflowFinding & { version: number } {
+  return {
+    state: 'clue',
+    version: 1,
+    round: 1,
+    countyCode,
+    verifyingDepartmentId: null,
+    verificationOutcome: null,
+    leadDepartmentId: null,
+    cooperatingDepartmentIds: [],
+    drafterDepartmentId: null,
+    acceptingDepartmentId: null,
+    planDueOn: null,
+    deadline: null,
+    acceptanceLevel: null,
+    publicityStartOn: null,
+    publicityEndOn: null,
+    publicityNotice: null,
+    closedOn: null,
+    closingDocumentNo: null,
+  };
+}
+
 /** Kinds of sub-step records (finding_records.kind). */
 export const recordKinds = findingRecordKinds;
 export type RecordKind = (typeof recordKinds)[number];
